@@ -1,0 +1,265 @@
+// Host steps of a deploy. Each observes the host first and acts only if needed, and
+// recognises its own earlier effects by the deploy ID, so running one twice changes nothing.
+import { ApplicationFailure } from '@temporalio/activity';
+import { randomBytes } from 'node:crypto';
+import * as app from '../commands/app';
+import * as images from '../commands/images';
+import * as lock from '../commands/lock';
+import { NETWORK, containerName, proxyServiceName, replacedName, versionFromName, versionedImage, type RoleScope } from '../commands/naming';
+import * as network from '../commands/network';
+import * as proxy from '../commands/proxy';
+import * as registry from '../commands/registry';
+import { openMap, openValue } from '../plan/seal';
+import { planHosts, type Plan, type RolePlan } from '../plan/types';
+import { pruneImages, pruneRole } from './prune';
+import { remote, type HostDeps, type Remote } from './remote';
+import type { BootResult, ContainerRef, HealthProbe } from './results';
+
+function roleOf(plan: Plan, name: string): RolePlan {
+  const role = plan.roles.find((r) => r.name === name);
+  if (!role) throw ApplicationFailure.nonRetryable(`the plan has no role ${name}`, 'BadInput');
+  return role;
+}
+
+export function scopeOf(plan: Plan, role: string): RoleScope {
+  return { service: plan.service, destination: plan.destination ?? undefined, role };
+}
+
+function imageOf(plan: Plan): string {
+  return versionedImage({ image: plan.image }, plan.version);
+}
+
+/** The host that holds the deploy lock: the first host of the primary role (Kamal's primary host). */
+export function primaryHost(plan: Plan): string {
+  return (plan.roles.find((r) => r.primary) ?? plan.roles[0])?.hosts[0] ?? planHosts(plan)[0]!;
+}
+
+async function containersOf(r: Remote, plan: Plan, role: string): Promise<app.ContainerSummary[]> {
+  return app.parseContainerList(await r.ok(app.listContainers({ service: plan.service, destination: plan.destination ?? undefined, role })));
+}
+
+async function inspect(r: Remote, name: string): Promise<app.ContainerDetails | null> {
+  const res = await r.run(app.inspectContainer(name));
+  return res.code === 0 ? app.parseContainerInspect(res.stdout) : null;
+}
+
+async function logsOf(r: Remote, name: string): Promise<string> {
+  const res = await r.run(app.logs(name, 50));
+  return `${res.stdout}${res.stderr}`.trimEnd();
+}
+
+async function login(deps: HostDeps, r: Remote, plan: Plan): Promise<void> {
+  if (!plan.registry) return;
+  const { server, username, password } = plan.registry;
+  const cmd = registry.login({ server, username, password: openValue(deps.sealKey(), password, 'registry password') });
+  const res = await r.run(cmd.argv, { stdin: cmd.stdin });
+  if (res.code !== 0) {
+    const why = res.stderr.trim();
+    const failure = `docker login to ${server} as ${username} failed on ${r.host}: ${why}`;
+    throw /unauthorized|incorrect username or password|denied/i.test(why)
+      ? ApplicationFailure.nonRetryable(`${failure}. Fix: check registry.username and the registry password secret`, 'RegistryAuth')
+      : ApplicationFailure.retryable(failure, 'RegistryLogin');
+  }
+}
+
+export function createHostActivities(deps: HostDeps) {
+  const on = (plan: Plan, host: string) => remote(deps, plan, host);
+
+  return {
+    /** Registry login and pull of the version's image; a no-op when the host has it already. */
+    async pullImage(plan: Plan, host: string): Promise<void> {
+      const r = on(plan, host);
+      const image = imageOf(plan);
+      if ((await r.run(images.inspectImage(image))).code === 0) return;
+      await login(deps, r, plan);
+      const res = await r.run(images.pull(image), { timeoutSeconds: 900 });
+      if (res.code !== 0) {
+        const why = res.stderr.trim();
+        if (/manifest unknown|not found|does not exist/i.test(why)) {
+          throw ApplicationFailure.nonRetryable(
+            `version ${plan.version} of ${plan.image} is neither on ${host} nor in the registry (${why}). ` +
+              (plan.kind === 'rollback' ? 'It may have been pruned: `sextant app containers` lists the versions that remain.' : 'Fix: push it, or deploy without --skip-push.'),
+            'ImageNotFound',
+          );
+        }
+        throw ApplicationFailure.retryable(`docker pull ${image} failed on ${host}: ${why}`, 'PullFailed');
+      }
+    },
+
+    /** The `kamal` network and a running kamal-proxy. */
+    async ensureProxy(plan: Plan, host: string): Promise<void> {
+      const r = on(plan, host);
+      if ((await r.run(network.inspectNetwork())).code !== 0) {
+        const res = await r.run(network.createNetwork());
+        if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`creating the ${NETWORK} network on ${host}: ${res.stderr.trim()}`);
+      }
+      const state = await r.run(proxy.inspect());
+      if (state.code === 0) {
+        if ((JSON.parse(state.stdout) as { status: string }).status !== 'running') await r.ok(proxy.start());
+        return;
+      }
+      await login(deps, r, plan);
+      await r.ok(images.pull(proxy.proxyImage(plan.proxy.image)), { timeoutSeconds: 600 });
+      const res = await r.run(proxy.run(plan.proxy));
+      if (res.code !== 0 && !/already in use/.test(res.stderr)) throw ApplicationFailure.retryable(`starting kamal-proxy on ${host}: ${res.stderr.trim()}`);
+    },
+
+    /** Kamal's on-host lock on the primary host; a retried acquire recognises its own lock. */
+    async acquireLock(plan: Plan): Promise<void> {
+      const host = primaryHost(plan);
+      const r = on(plan, host);
+      const scope = { service: plan.service, destination: plan.destination ?? undefined };
+      const cmd = lock.acquireLock(scope, {
+        lockedBy: plan.source.performer,
+        at: new Date(plan.startedAt),
+        version: plan.version,
+        message: `${plan.kind} ${plan.version} (${plan.source.command})`,
+        deployId: plan.deployId,
+      });
+      if ((await r.run(cmd.argv, { stdin: cmd.stdin })).code === 0) return;
+      const held = await r.run(lock.readLockDetails(scope));
+      const details = held.code === 0 ? lock.decodeLockDetails(held.stdout) : null;
+      if (details?.deployId === plan.deployId) return;
+      throw ApplicationFailure.nonRetryable(
+        `the deploy lock of ${plan.service} on ${host} is held:\n${details?.text ?? '(its details could not be read)'}\n` +
+          'Fix: wait for that deploy to finish, or release a stale lock with `sextant lock release`',
+        'LockHeld',
+      );
+    },
+
+    async releaseLock(plan: Plan): Promise<void> {
+      const r = on(plan, primaryHost(plan));
+      const scope = { service: plan.service, destination: plan.destination ?? undefined };
+      const held = await r.run(lock.readLockDetails(scope));
+      if (held.code === 0 && lock.decodeLockDetails(held.stdout).deployId === plan.deployId) await r.ok(lock.releaseLock(scope));
+    },
+
+    /** Starts this deploy's container of `role` (renaming a same-named older one, as Kamal does). */
+    async bootContainer(plan: Plan, host: string, roleName: string): Promise<BootResult> {
+      const r = on(plan, host);
+      const role = roleOf(plan, roleName);
+      const scope = scopeOf(plan, roleName);
+      const name = containerName(scope, plan.version);
+      const all = await containersOf(r, plan, roleName);
+      const mine = all.find((c) => c.name === name && c.deployId === plan.deployId);
+      const running = all.filter((c) => c.state === 'running' && c !== mine);
+      let previous: ContainerRef | null = running[0] ? { name: running[0].name, version: versionFromName(scope, running[0].name) ?? running[0].name } : null;
+      if (mine) {
+        if (mine.state !== 'running') await r.ok(app.start(name));
+        // A retried boot: what ran before is whatever else of this role is still running.
+        return { container: name, previous };
+      }
+      const sameName = all.find((c) => c.name === name);
+      if (sameName) {
+        const renamed = replacedName(name, randomBytes(4).toString('hex'));
+        await r.ok(app.rename(name, renamed));
+        if (previous?.name === name) previous = { name: renamed, version: plan.version };
+      }
+      const env = app.writeEnvFile(scope, openMap(deps.sealKey(), role.env.secret));
+      await r.ok(env.argv, { stdin: env.stdin });
+      await r.ok(
+        app.run({
+          ...scope,
+          version: plan.version,
+          deployId: plan.deployId,
+          repository: plan.image,
+          host,
+          clearEnv: role.env.clear,
+          logging: role.logging,
+          volumes: role.volumes,
+          labels: role.labels,
+          options: role.options,
+          cmd: role.cmd ?? undefined,
+        }),
+      );
+      return { container: name, previous };
+    },
+
+    /** Points kamal-proxy at the new container; kamal-proxy health-checks it, switches and drains the old one. */
+    async switchProxy(plan: Plan, host: string, roleName: string, container: string): Promise<void> {
+      const r = on(plan, host);
+      const route = roleOf(plan, roleName).proxy;
+      if (!route) return;
+      const { appPort, ...flags } = route;
+      const res = await r.run(
+        proxy.deploy({
+          ...flags,
+          service: proxyServiceName(scopeOf(plan, roleName)),
+          target: `${container}:${appPort}`,
+          deployTimeoutSeconds: plan.deployTimeout,
+          drainTimeoutSeconds: plan.drainTimeout,
+        }),
+        { timeoutSeconds: plan.deployTimeout + plan.drainTimeout + 30 },
+      );
+      if (res.code === 0) return;
+      const why = `${res.stderr}${res.stdout}`.trim();
+      if (/failed to become healthy|unhealthy|timeout/i.test(why)) {
+        throw ApplicationFailure.nonRetryable(
+          `${container} on ${host} did not pass the health check (${route.healthCheck?.path ?? '/up'} on port ${appPort}) within ${plan.deployTimeout}s: ${why}\n` +
+            `last log lines of ${container}:\n${await logsOf(r, container)}`,
+          'HealthCheckFailed',
+        );
+      }
+      throw ApplicationFailure.retryable(`kamal-proxy deploy on ${host} failed: ${why}`, 'ProxyDeployFailed');
+    },
+
+    /** One look at a container without the proxy: Docker's health, or "running long enough". */
+    async probeHealth(plan: Plan, host: string, container: string): Promise<HealthProbe> {
+      const r = on(plan, host);
+      const c = await inspect(r, container);
+      if (!c) return { state: 'exited', logs: `${container} does not exist on ${host}` };
+      if (c.status !== 'running' || c.restartCount > 0) return { state: 'exited', logs: await logsOf(r, container) };
+      if (c.health === 'healthy') return { state: 'healthy', logs: '' };
+      if (c.health === 'unhealthy') return { state: 'unhealthy', logs: await logsOf(r, container) };
+      if (c.health === null && Date.now() - Date.parse(c.startedAt) >= plan.readinessDelay * 1000) return { state: 'healthy', logs: '' };
+      return { state: 'starting', logs: '' };
+    },
+
+    /** Stops every other running container of the role (the versions this deploy replaced). */
+    async stopOldContainers(plan: Plan, host: string, roleName: string, container: string): Promise<void> {
+      const r = on(plan, host);
+      const stopTimeout = roleOf(plan, roleName).stopTimeout;
+      for (const c of await containersOf(r, plan, roleName)) {
+        if (c.name !== container && c.state === 'running') await r.ok(app.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 });
+      }
+    },
+
+    /** Removes this deploy's container after it failed its health check (never another deploy's). */
+    async discardContainer(plan: Plan, host: string, _role: string, container: string): Promise<void> {
+      const r = on(plan, host);
+      const c = await inspect(r, container);
+      if (!c || c.deployId !== plan.deployId) return;
+      await r.ok(app.forceRemove(container));
+    },
+
+    /** Puts a switched host back on what it ran before this deploy, then removes the new container. */
+    async revertHost(plan: Plan, host: string, roleName: string, boot: BootResult): Promise<void> {
+      const r = on(plan, host);
+      const role = roleOf(plan, roleName);
+      if (boot.previous) {
+        const prev = await inspect(r, boot.previous.name);
+        if (prev && prev.status !== 'running') await r.ok(app.start(boot.previous.name));
+        if (role.proxy) {
+          const { appPort, ...flags } = role.proxy;
+          await r.ok(
+            proxy.deploy({ ...flags, service: proxyServiceName(scopeOf(plan, roleName)), target: `${boot.previous.name}:${appPort}`, deployTimeoutSeconds: plan.deployTimeout, drainTimeoutSeconds: plan.drainTimeout }),
+            { timeoutSeconds: plan.deployTimeout + plan.drainTimeout + 30 },
+          );
+        }
+      } else if (role.proxy) {
+        await r.run(proxy.remove(proxyServiceName(scopeOf(plan, roleName))));
+      }
+      const c = await inspect(r, boot.container);
+      if (c && c.deployId === plan.deployId) await r.ok(app.forceRemove(boot.container));
+    },
+
+    /** Keeps the newest `retain_containers` stopped containers per role, and their images. */
+    async pruneHost(plan: Plan, host: string): Promise<void> {
+      const r = on(plan, host);
+      for (const role of plan.roles.filter((x) => x.hosts.includes(host))) {
+        await pruneRole(r, plan, await containersOf(r, plan, role.name));
+      }
+      await pruneImages(r, plan);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Prune on a host: keep the newest `retain_containers` stopped containers of a role (so
+// rollback to each works) and the images they use; remove the rest.
+import * as prune from '../commands/prune';
+import type { ContainerSummary } from '../commands/app';
+import type { Plan } from '../plan/types';
+import type { Remote } from './remote';
+
+export async function pruneRole(r: Remote, plan: Plan, containers: readonly ContainerSummary[], retain = plan.retainContainers): Promise<void> {
+  const doomed = prune.selectContainersToPrune(containers, retain);
+  if (doomed.length) await r.ok(prune.removeContainers(doomed));
+}
+
+export async function pruneImages(r: Remote, plan: Plan): Promise<void> {
+  const scope = { service: plan.service };
+  const images = prune.parseImageList(await r.ok(prune.listServiceImages(scope)));
+  const used = prune.parseContainerImages(await r.ok(prune.listServiceContainers(scope)));
+  const doomed = prune.selectImagesToRemove(images, used);
+  if (doomed.length) await r.run(prune.removeImages(doomed));
+  await r.ok(prune.pruneDanglingImages(scope));
+}

@@ -1,0 +1,85 @@
+// How activities reach a host: the worker's SSH pool, with failures mapped to Temporal's
+// retry semantics (network trouble retries; bad keys, changed host keys and bad input don't).
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { SshCommandError, SshError, isRetryable } from '../ssh/errors';
+import type { SshPool } from '../ssh/pool';
+import type { Plan } from '../plan/types';
+import type { SshTarget } from '../ssh/target';
+
+export interface HostDeps {
+  pool: SshPool;
+  sealKey: () => Buffer;
+}
+
+export interface RunOptions {
+  stdin?: string | Buffer;
+  /** Bound on the remote process, so a retried step never races an earlier attempt. */
+  timeoutSeconds?: number;
+}
+
+export interface Remote {
+  host: string;
+  /** Runs argv; a non-zero exit is returned, not thrown, for the caller to judge. */
+  run(argv: readonly string[], options?: RunOptions): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Runs argv and fails the activity on a non-zero exit. */
+  ok(argv: readonly string[], options?: RunOptions): Promise<string>;
+  upload(path: string, content: string, mode: number): Promise<void>;
+}
+
+export function targetOf(plan: Plan, host: string): SshTarget {
+  return { host, port: plan.ssh.port, user: plan.ssh.user, keys: plan.ssh.keys.length ? plan.ssh.keys : undefined };
+}
+
+export function remote(deps: HostDeps, plan: Plan, host: string): Remote {
+  const target = targetOf(plan, host);
+  const wrap = async <T>(what: () => Promise<T>): Promise<T> => {
+    try {
+      return await what();
+    } catch (err) {
+      throw toFailure(err);
+    }
+  };
+  const withHeartbeat = async <T>(what: () => Promise<T>): Promise<T> => {
+    const ctx = safeContext();
+    const beat = ctx ? setInterval(() => ctx.heartbeat(), 5000) : null;
+    try {
+      return await what();
+    } finally {
+      if (beat) clearInterval(beat);
+    }
+  };
+  return {
+    host,
+    run: (argv, o = {}) =>
+      wrap(() => withHeartbeat(() => deps.pool.exec(target, argv, { stdin: o.stdin, timeoutSeconds: o.timeoutSeconds ?? 120 }))),
+    ok: async (argv, o = {}) =>
+      wrap(() => withHeartbeat(() => deps.pool.execOrThrow(target, argv, { stdin: o.stdin, timeoutSeconds: o.timeoutSeconds ?? 120 }))).then(
+        (r) => r.stdout,
+      ),
+    upload: (path, content, mode) => wrap(() => deps.pool.upload(target, path, content, mode)),
+  };
+}
+
+function safeContext(): Context | null {
+  try {
+    return Context.current();
+  } catch {
+    return null;
+  }
+}
+
+/** SSH trouble → a Temporal failure with the right retry behaviour and a message naming the host. */
+export function toFailure(err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof SshError) {
+    return isRetryable(err)
+      ? ApplicationFailure.retryable(err.message, `Ssh${capitalise(err.kind)}`)
+      : ApplicationFailure.nonRetryable(err.message, `Ssh${capitalise(err.kind)}`);
+  }
+  if (err instanceof SshCommandError) return ApplicationFailure.retryable(err.message, 'RemoteCommandFailed');
+  return err;
+}
+
+function capitalise(kind: string): string {
+  return kind.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,115 @@
+// `sextant deploy` and `sextant rollback VERSION`: build the plan, start the workflow (or
+// attach to the same one), follow its history, exit with what happened.
+import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import type { Plan } from '../../plan/types';
+import { HOST_QUEUE } from '../../worker/queues';
+import { serviceWorkflowId } from '../../workflows/batches';
+import type { DeployStatus } from '../../workflows/status';
+import { UsageError } from '../args';
+import { CliError, EXIT } from '../exit-codes';
+import { followWorkflow } from '../follow';
+import { outputOptionsFromEnv, Output } from '../output';
+import { loadProject } from '../project';
+import type { CommandContext } from '../registry';
+import { openSession, type Session } from '../temporal';
+
+export interface DeployMemo {
+  deployId: string;
+  kind: Plan['kind'];
+  version: string;
+  performer: string;
+  startedAt: string;
+}
+
+export const deployCommand = (ctx: CommandContext) => runDeploy(ctx, 'deploy');
+export const rollbackCommand = (ctx: CommandContext) => runDeploy(ctx, 'rollback');
+
+async function runDeploy(ctx: CommandContext, kind: Plan['kind']): Promise<number> {
+  if (kind === 'rollback' && ctx.positionals.length !== 1) throw new UsageError('rollback needs exactly one VERSION');
+  if (kind === 'deploy' && ctx.positionals.length > 0) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
+  const project = await loadProject(ctx, { kind, version: kind === 'rollback' ? ctx.positionals[0] : undefined });
+  const out = new Output(outputOptionsFromEnv(ctx.flags), project.hosts);
+  const session = await openSession(ctx.env, out, { startAgent: !ctx.flags['no-worker'] });
+  try {
+    const plan = project.plan(session.home);
+    const workflowId = serviceWorkflowId(plan.service, plan.destination);
+    const handle = await startOrAttach(session, plan, workflowId, ctx, out);
+    if (ctx.flags.detach) return EXIT.ok;
+    return await follow(session, handle, out, `${kind === 'rollback' ? 'Rolled back' : 'Deployed'} ${plan.service} ${plan.version}`);
+  } finally {
+    await session.close();
+  }
+}
+
+async function startOrAttach(session: Session, plan: Plan, workflowId: string, ctx: CommandContext, out: Output): Promise<WorkflowHandle> {
+  const lockWait = ctx.flags['lock-wait'];
+  const waitUntil = lockWait === undefined ? 0 : Date.now() + (lockWait === true ? 600 : Number(lockWait)) * 1000;
+  const memo: DeployMemo = { deployId: plan.deployId, kind: plan.kind, version: plan.version, performer: plan.source.performer, startedAt: plan.startedAt };
+  for (;;) {
+    const running = await runningDeploy(session, workflowId);
+    if (running) {
+      if (running.memo.version === plan.version && running.memo.kind === plan.kind) {
+        out.emit({ event: 'info', message: `attaching to the running ${plan.kind} of ${plan.version} started by ${running.memo.performer} at ${running.memo.startedAt}` });
+        return running.handle;
+      }
+      if (Date.now() < waitUntil) {
+        out.setProgress(`waiting for ${running.memo.kind} of ${running.memo.version} by ${running.memo.performer} to finish`);
+        await new Promise((r) => setTimeout(r, 2000));
+        continue;
+      }
+      throw new CliError(
+        `another ${running.memo.kind} of ${plan.service} is running: version ${running.memo.version}, started by ${running.memo.performer} at ${running.memo.startedAt} ` +
+          `(workflow ${workflowId}${session.link(workflowId) ? `, ${session.link(workflowId)}` : ''}). ` +
+          'Fix: wait for it (`sextant deploy attach`, or --lock-wait), or stop it with `sextant deploy abort`.',
+        EXIT.locked,
+      );
+    }
+    try {
+      const handle = await session.client.workflow.start('deploy', {
+        taskQueue: HOST_QUEUE,
+        workflowId,
+        args: [plan, { rollbackOnFailure: ctx.flags['rollback-on-failure'] !== false }],
+        memo: { ...memo },
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      });
+      out.emit({ event: 'workflow', workflowId, runId: handle.firstExecutionRunId, url: session.link(workflowId, handle.firstExecutionRunId), state: 'started' });
+      return handle;
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // Someone started one between our look and our start: look again.
+    }
+  }
+}
+
+export async function runningDeploy(session: Session, workflowId: string): Promise<{ handle: WorkflowHandle; memo: DeployMemo } | null> {
+  const handle = session.client.workflow.getHandle(workflowId);
+  try {
+    const d = await handle.describe();
+    if (d.status.name !== 'RUNNING') return null;
+    return { handle: session.client.workflow.getHandle(workflowId, d.runId), memo: (d.memo ?? {}) as unknown as DeployMemo };
+  } catch (err) {
+    if (err instanceof Error && err.name === 'WorkflowNotFoundError') return null;
+    throw err;
+  }
+}
+
+export async function follow(session: Session, handle: WorkflowHandle, out: Output, success: string): Promise<number> {
+  const runId = (await handle.describe()).runId;
+  const result = await followWorkflow(session.client, handle.workflowId, runId, out);
+  const link = session.link(handle.workflowId, runId);
+  switch (result.state) {
+    case 'completed': {
+      const status = result.result as DeployStatus | undefined;
+      out.emit({ event: 'result', ok: true, message: `${success}${link ? `  ${link}` : ''}`, data: status });
+      return EXIT.ok;
+    }
+    case 'canceled':
+    case 'terminated':
+      out.emit({ event: 'result', ok: false, message: `${result.state}${result.failure ? `: ${result.failure}` : ''}${link ? `  ${link}` : ''}` });
+      return EXIT.aborted;
+    default:
+      out.emit({ event: 'result', ok: false, message: `${result.state}: ${result.failure ?? ''}${link ? `\n${link}` : ''}` });
+      return result.failure?.includes('aborted') ? EXIT.aborted : EXIT.failed;
+  }
+}

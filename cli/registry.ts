@@ -1,0 +1,135 @@
+// The command table: names, flags and help are static here so `--help` and `version` load
+// nothing heavy; each command's code is required only when it runs.
+import type { FlagSpec, Flags } from './args';
+
+export interface CommandContext {
+  flags: Flags;
+  positionals: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CommandSpec {
+  /** Words, e.g. ['deploy', 'status']. */
+  path: string[];
+  summary: string;
+  usage: string;
+  example: string;
+  flags: FlagSpec[];
+  run: () => Promise<(ctx: CommandContext) => Promise<number>>;
+}
+
+const deployFlags: FlagSpec[] = [
+  { name: 'skip-push', short: 'P', type: 'boolean', description: 'Use the image already in the registry (no build, no push)' },
+  { name: 'rollback-on-failure', type: 'boolean', description: 'Roll switched hosts back when a host fails (default on; --no-rollback-on-failure)' },
+  { name: 'no-worker', type: 'boolean', description: 'Only enqueue: do not start a local agent (team workers run it)' },
+  { name: 'detach', type: 'boolean', description: 'Start the deploy and return without following it' },
+  { name: 'lock-wait', type: 'optional', description: 'Wait for a running deploy or lock instead of failing (=SECONDS, default 600)' },
+];
+
+export const commands: CommandSpec[] = [
+  {
+    path: ['deploy'],
+    summary: 'Build, push and roll out the app to every host with zero downtime',
+    usage: 'sextant deploy [--skip-push] [--version V] [-d DEST]',
+    example: 'sextant deploy -d staging',
+    flags: deployFlags,
+    run: async () => (await import('./commands/deploy')).deployCommand,
+  },
+  {
+    path: ['rollback'],
+    summary: 'Roll every host back to VERSION (a version still on the hosts or in the registry)',
+    usage: 'sextant rollback VERSION',
+    example: 'sextant rollback 3f2a9c1',
+    flags: deployFlags.filter((f) => f.name !== 'skip-push'),
+    run: async () => (await import('./commands/deploy')).rollbackCommand,
+  },
+  {
+    path: ['deploy', 'status'],
+    summary: "Show the running (or last) deploy: each host's step and version",
+    usage: 'sextant deploy status [-d DEST]',
+    example: 'sextant deploy status --json',
+    flags: [],
+    run: async () => (await import('./commands/deploy-control')).statusCommand,
+  },
+  {
+    path: ['deploy', 'attach'],
+    summary: 'Follow the running deploy again (after closing the terminal)',
+    usage: 'sextant deploy attach [-d DEST]',
+    example: 'sextant deploy attach',
+    flags: [],
+    run: async () => (await import('./commands/deploy-control')).attachCommand,
+  },
+  {
+    path: ['deploy', 'pause'],
+    summary: 'Finish the current batch, then wait',
+    usage: 'sextant deploy pause',
+    example: 'sextant deploy pause -d production',
+    flags: [],
+    run: async () => (await import('./commands/deploy-control')).pauseCommand,
+  },
+  {
+    path: ['deploy', 'resume'],
+    summary: 'Continue a paused deploy',
+    usage: 'sextant deploy resume',
+    example: 'sextant deploy resume -d production',
+    flags: [],
+    run: async () => (await import('./commands/deploy-control')).resumeCommand,
+  },
+  {
+    path: ['deploy', 'abort'],
+    summary: 'Stop launching batches, roll switched hosts back, release the locks',
+    usage: 'sextant deploy abort [-m REASON]',
+    example: 'sextant deploy abort -m "wrong branch"',
+    flags: [{ name: 'message', short: 'm', type: 'string', description: 'Why (recorded in history)' }],
+    run: async () => (await import('./commands/deploy-control')).abortCommand,
+  },
+  {
+    path: ['app', 'details'],
+    summary: "Show the app's containers on every host",
+    usage: 'sextant app details',
+    example: 'sextant app details -r web',
+    flags: [],
+    run: async () => (await import('./commands/app-details')).appDetailsCommand,
+  },
+  {
+    path: ['agent', 'status'],
+    summary: "Show this machine's agent: worker and Temporal dev server",
+    usage: 'sextant agent status [--json]',
+    example: 'sextant agent status --json',
+    flags: [],
+    run: async () => (await import('./commands/agent')).agentStatusCommand,
+  },
+  {
+    path: ['agent', 'start'],
+    summary: 'Start the agent (it also starts by itself when a command needs it)',
+    usage: 'sextant agent start',
+    example: 'sextant agent start',
+    flags: [],
+    run: async () => (await import('./commands/agent')).agentStartCommand,
+  },
+  {
+    path: ['agent', 'stop'],
+    summary: 'Stop the agent; a running deploy waits until a worker runs again',
+    usage: 'sextant agent stop',
+    example: 'sextant agent stop',
+    flags: [],
+    run: async () => (await import('./commands/agent')).agentStopCommand,
+  },
+  {
+    path: ['worker'],
+    summary: 'Run a worker in the foreground against a shared Temporal (team mode)',
+    usage: 'SEXTANT_TEMPORAL_ADDRESS=HOST:PORT sextant worker',
+    example: 'SEXTANT_TEMPORAL_ADDRESS=temporal.internal:7233 sextant worker',
+    flags: [],
+    run: async () => (await import('./commands/worker')).workerCommand,
+  },
+  {
+    path: ['version'],
+    summary: "Show Sextant's version",
+    usage: 'sextant version',
+    example: 'sextant version',
+    flags: [],
+    run: async () => (await import('./commands/version')).versionCommand,
+  },
+];

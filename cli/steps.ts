@@ -1,0 +1,29 @@
+// Human names for the activities of Sextant's workflows, and which host/role they act on,
+// read from an activity's input as recorded in history: (plan, host, role, ...).
+
+const names: Record<string, string> = {
+  runHook: 'hook',
+  buildAndPush: 'build and push',
+  pullImage: 'pull image',
+  acquireLock: 'acquire lock',
+  releaseLock: 'release lock',
+  ensureProxy: 'start kamal-proxy',
+  bootContainer: 'boot',
+  switchProxy: 'switch proxy',
+  probeHealth: 'health probe',
+  stopOldContainers: 'stop old container',
+  discardContainer: 'remove failed container',
+  revertHost: 'roll back',
+  pruneHost: 'prune',
+};
+
+/** Steps too frequent to list unless --verbose. */
+export const chattySteps = new Set(['probeHealth']);
+
+export function describeStep(activityType: string, args: unknown[]): { host: string | null; step: string } {
+  const base = names[activityType] ?? activityType;
+  if (activityType === 'runHook') return { host: null, step: `${base} ${String(args[1])}` };
+  const host = typeof args[1] === 'string' ? args[1] : null;
+  const role = typeof args[2] === 'string' ? ` ${args[2]}` : '';
+  return { host, step: `${base}${role}` };
+}

@@ -1,0 +1,34 @@
+// Runs the real `sextant` binary as a child process, as a user would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './lab';
+
+export const sextantBin = join(repoRoot, 'bin', 'sextant');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function startCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [sextantBin, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+export function runCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return startCli(args, options).done;
+}
+
+/** Fails with the whole output when the command did not exit 0. */
+export async function runCliOk(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+  const r = await runCli(args, options);
+  if (r.code !== 0) throw new Error(`sextant ${args.join(' ')} exited ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  return r;
+}

@@ -1,0 +1,64 @@
+// Plain HTTP to lab hosts, and a load generator that counts every request's outcome.
+import { request } from 'node:http';
+
+export function get(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { timeout: timeoutMs, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export interface LoadReport {
+  total: number;
+  failures: number;
+  failureSamples: string[];
+  /** Count of each distinct body seen (e.g. versions). */
+  bodies: Record<string, number>;
+  latenciesMs: number[];
+}
+
+/**
+ * Sends requests to every URL without pause (one in flight per URL) until stopped.
+ * Bounded: stops by itself after `maxSeconds`.
+ */
+export function startLoad(urls: string[], maxSeconds = 600): { stop(): Promise<LoadReport> } {
+  const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [] };
+  let running = true;
+  const deadline = Date.now() + maxSeconds * 1000;
+  const loops = urls.map(async (url) => {
+    while (running && Date.now() < deadline) {
+      const started = Date.now();
+      try {
+        const res = await get(url, 10000);
+        report.total++;
+        report.latenciesMs.push(Date.now() - started);
+        if (res.status !== 200) {
+          report.failures++;
+          if (report.failureSamples.length < 10) report.failureSamples.push(`${url}: HTTP ${res.status} ${res.body.slice(0, 100)}`);
+        } else {
+          const key = res.body.trim();
+          report.bodies[key] = (report.bodies[key] ?? 0) + 1;
+        }
+      } catch (err) {
+        report.total++;
+        report.failures++;
+        if (report.failureSamples.length < 10) report.failureSamples.push(`${url}: ${(err as Error).message}`);
+      }
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return report;
+    },
+  };
+}

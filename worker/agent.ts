@@ -1,0 +1,60 @@
+// The background agent on a laptop: a worker process and, when no shared Temporal is
+// configured, the Temporal dev server. Both are detached from the CLI, so closing or killing
+// the CLI never stops a deploy; any later command restarts whatever died.
+import { join } from 'node:path';
+import { agentDir } from './home';
+import { devServerArgs, temporalBinary, waitForPort } from './dev-server';
+import { readPid, spawnDetached, stopProcess } from './processes';
+import type { TemporalSettings } from './temporal-settings';
+
+export interface AgentStatus {
+  worker: { pid: number } | null;
+  server: { pid: number; address: string; ui: string } | null;
+}
+
+const files = (home: string) => {
+  const dir = agentDir(home);
+  return {
+    workerPid: join(dir, 'worker.pid'),
+    workerLog: join(dir, 'worker.log'),
+    serverPid: join(dir, 'server.pid'),
+    serverLog: join(dir, 'server.log'),
+  };
+};
+
+export function agentStatus(settings: TemporalSettings, home: string): AgentStatus {
+  const f = files(home);
+  const workerPid = readPid(f.workerPid);
+  const serverPid = settings.devServer ? readPid(f.serverPid) : null;
+  return {
+    worker: workerPid ? { pid: workerPid } : null,
+    server: serverPid && settings.ui ? { pid: serverPid, address: settings.address, ui: settings.ui } : null,
+  };
+}
+
+/** Starts what is not running. Returns what it started, for the CLI to mention. */
+export async function ensureAgent(settings: TemporalSettings, home: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const f = files(home);
+  const started: string[] = [];
+  const dev = settings.devServer;
+  if (dev && !readPid(f.serverPid)) {
+    const pid = spawnDetached(temporalBinary(env), devServerArgs(dev, home), f.serverLog, f.serverPid, env);
+    if (!(await waitForPort(dev.ip, dev.port, 30000))) {
+      throw new Error(`the Temporal dev server (pid ${pid}) did not open ${settings.address} within 30 s; see ${f.serverLog}`);
+    }
+    started.push(`Temporal dev server (pid ${pid}, UI ${settings.ui})`);
+  }
+  if (!readPid(f.workerPid)) {
+    const script = join(__dirname, 'agent-main.js');
+    const pid = spawnDetached(process.execPath, [script, '--home', home], f.workerLog, f.workerPid, { ...env, SEXTANT_HOME: home });
+    started.push(`worker (pid ${pid})`);
+  }
+  return started;
+}
+
+export async function stopAgent(home: string): Promise<{ worker: boolean; server: boolean }> {
+  const f = files(home);
+  const worker = await stopProcess(f.workerPid);
+  const server = await stopProcess(f.serverPid);
+  return { worker, server };
+}

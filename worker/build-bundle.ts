@@ -1,0 +1,17 @@
+// `npm run build` step: bundle the workflow code once so workers start without webpack.
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { writeFileSync } from 'node:fs';
+import { workflowBundlePath } from './bundle-path';
+
+async function main(): Promise<void> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows/index'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+  });
+  writeFileSync(workflowBundlePath(), code);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+// Every workflow type Sextant registers; the worker bundle is built from this file.
+export { deploy } from './deploy';

@@ -1,0 +1,32 @@
+// What `deploy status` and the CLI's follower show: kept by the workflow, read by a query.
+
+export type HostStep =
+  | 'waiting'
+  | 'pulling'
+  | 'pulled'
+  | 'booting'
+  | 'switching'
+  | 'checking health'
+  | 'stopping old'
+  | 'done'
+  | 'failed'
+  | 'rolling back'
+  | 'rolled back';
+
+export interface HostStatus {
+  step: HostStep;
+  /** The version this host serves (as far as the workflow knows). */
+  version: string | null;
+}
+
+export interface DeployStatus {
+  deployId: string;
+  kind: 'deploy' | 'rollback';
+  version: string;
+  phase: string;
+  paused: boolean;
+  aborting: boolean;
+  batch: { index: number; total: number };
+  hosts: Record<string, HostStatus>;
+  error: string | null;
+}
