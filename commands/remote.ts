@@ -1,0 +1,22 @@
+// How a command is handed to a host: argv, and optionally bytes for its stdin.
+
+/** A command whose input goes over stdin, so it never appears in argv or a host's process list. */
+export interface CommandWithInput {
+  argv: string[];
+  /** May hold secrets: pass to the process, never log it. */
+  stdin: string;
+}
+
+/** Exit status of `timeout` when it had to stop the command. */
+export const BOUNDED_TIMEOUT_EXIT_CODE = 124;
+
+/**
+ * Wraps argv in GNU `timeout` on the host, so that a retried step can never race an earlier
+ * attempt that is still running there: the earlier one is TERM'd at `seconds`, KILLed 5s later.
+ */
+export function bounded(argv: readonly string[], seconds: number): string[] {
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new Error(`bounded: timeout must be a positive whole number of seconds, got ${seconds}`);
+  }
+  return ['timeout', '--kill-after=5', `${seconds}s`, ...argv];
+}
