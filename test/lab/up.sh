@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# lab:up — stand up the test lab, or repair it: every part that already runs and answers is
+# reused, every part that is missing or broken (e.g. after a crash) is cleaned and started
+# again. Writes test/lab/lab.json. Settings: lib.sh.
+# Usage: npm run lab:up -- [--hosts N] [--fresh]
+#   --hosts N  number of hosts (default 2); hosts beyond N are removed
+#   --fresh    run lab:down first (hosts start empty)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+# shellcheck source=teardown.sh
+source "$here/teardown.sh"
+# shellcheck source=images.sh
+source "$here/images.sh"
+
+hosts=2
+fresh=0
+while (($#)); do
+  case "$1" in
+    --hosts) hosts="${2:-}"; shift 2 ;;
+    --hosts=*) hosts="${1#--hosts=}"; shift ;;
+    --fresh) fresh=1; shift ;;
+    -h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (usage: lab:up -- [--hosts N] [--fresh])" ;;
+  esac
+done
+[[ "$hosts" =~ ^[0-9]+$ ]] && ((hosts >= 1 && hosts <= LAB_MAX_HOSTS)) || die "--hosts must be 1..$LAB_MAX_HOSTS"
+
+need_root
+started=$(date +%s%N)
+((fresh)) && bash "$here/down.sh"
+lab_lock
+bash "$LAB_REPO/scripts/setup.sh" --no-npm
+mkdir -p "$LAB_DIR" "$LAB_STATE/hosts" "$LAB_RUN" "$LAB_LOGS" "$LAB_DIR/ssh" "$LAB_DIR/registry" "$LAB_DIR/docker-config"
+
+# Start CMD detached, in lab cgroup CG, output to LOG (the previous one kept as LOG.prev).
+spawn() {
+  local cg="$1" lf="$2"
+  shift 2
+  [[ -f "$lf" ]] && mv -f "$lf" "$lf.prev"
+  (
+    cgroup_enter "$cg" "$BASHPID"
+    exec setsid "$@"
+  ) </dev/null >>"$lf" 2>&1 9>&- &
+  SPAWNED=$!
+}
+
+# --- Keys, certificate, password (made once, kept in LAB_DIR) ------------------------------------
+ensure_secrets() {
+  local i keep reg="$LAB_DIR/registry"
+  [[ -f "$LAB_SSH_KEY" ]] || ssh-keygen -q -t ed25519 -N '' -C sextant-lab -f "$LAB_SSH_KEY"
+  : >"$LAB_KNOWN_HOSTS.tmp"
+  for ((i = 1; i <= hosts; i++)); do
+    keep="$(host_keep "$i")"
+    mkdir -p "$keep"
+    [[ -f "$keep/ssh_host_ed25519_key" ]] || ssh-keygen -q -t ed25519 -N '' -C "host$i" -f "$keep/ssh_host_ed25519_key"
+    echo "$(host_ip "$i") $(cut -d' ' -f1,2 "$keep/ssh_host_ed25519_key.pub")" >>"$LAB_KNOWN_HOSTS.tmp"
+  done
+  mv -f "$LAB_KNOWN_HOSTS.tmp" "$LAB_KNOWN_HOSTS"
+
+  if [[ ! -f "$reg/ca.crt" || ! -f "$reg/registry.key" ]]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=sextant-lab-registry" \
+      -addext "subjectAltName=IP:$LAB_BRIDGE_IP" \
+      -keyout "$reg/registry.key" -out "$reg/ca.crt" 2>/dev/null
+  fi
+  [[ -s "$reg/password" ]] || (umask 077 && openssl rand -hex 16 >"$reg/password")
+  if [[ ! -s "$reg/htpasswd" || "$reg/password" -nt "$reg/htpasswd" ]]; then
+    htpasswd -Bbn "$LAB_REGISTRY_USER" "$(registry_password)" >"$reg/htpasswd" 2>/dev/null
+  fi
+  cat >"$reg/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $reg/data
+  delete:
+    enabled: true
+http:
+  addr: $LAB_REGISTRY
+  tls:
+    certificate: $reg/ca.crt
+    key: $reg/registry.key
+auth:
+  htpasswd:
+    realm: sextant-lab
+    path: $reg/htpasswd
+EOF
+  # /etc is shared by the machine and every host, so all engines trust the registry.
+  mkdir -p "$LAB_CERTS_D"
+  cmp -s "$reg/ca.crt" "$LAB_CERTS_D/ca.crt" || cp "$reg/ca.crt" "$LAB_CERTS_D/ca.crt"
+}
+
+# --- Network --------------------------------------------------------------------------------------
+ensure_bridge() {
+  ip link show "$LAB_BRIDGE" >/dev/null 2>&1 || ip link add "$LAB_BRIDGE" type bridge
+  ip -o addr show dev "$LAB_BRIDGE" | grep -q " $LAB_BRIDGE_IP/$LAB_PREFIX " \
+    || ip addr add "$LAB_BRIDGE_IP/$LAB_PREFIX" dev "$LAB_BRIDGE"
+  ip link set "$LAB_BRIDGE" up
+  # Host-to-host traffic crosses the bridge and, with bridge netfilter on, the machine's
+  # FORWARD chain, whose policy a dockerd may have set to DROP. Machine<->host and
+  # host->registry traffic is INPUT/OUTPUT and needs nothing.
+  iptables -C FORWARD -i "$LAB_BRIDGE" -o "$LAB_BRIDGE" -m comment --comment sextant-lab -j ACCEPT 2>/dev/null \
+    || iptables -I FORWARD -i "$LAB_BRIDGE" -o "$LAB_BRIDGE" -m comment --comment sextant-lab -j ACCEPT
+}
+
+# --- The deployer's engine --------------------------------------------------------------------------
+deployer_ping() { curl -sf --max-time 2 --unix-socket "$DEPLOYER_SOCK" http://docker/_ping; }
+ensure_deployer() {
+  deployer_ping >/dev/null 2>&1 && return 0
+  teardown_deployer 5
+  log "starting the deployer's dockerd"
+  mkdir -p "$DEPLOYER_DATA_ROOT"
+  # --bridge=none and --iptables=false: it only builds and pushes, so it needs no bridge and
+  # leaves the machine's firewall alone.
+  spawn deployer "$LAB_LOGS/deployer-dockerd.log" dockerd \
+    --data-root "$DEPLOYER_DATA_ROOT" --exec-root "$DEPLOYER_EXEC_ROOT" --pidfile "$DEPLOYER_PIDFILE" \
+    -H "$DEPLOYER_DOCKER_HOST" --cgroup-parent "/$LAB_CGROUP/deployer" \
+    --bridge=none --iptables=false --log-level warn
+  wait_for 30 "the deployer's dockerd" deployer_ping || { tail -n 20 "$LAB_LOGS/deployer-dockerd.log" >&2; return 1; }
+}
+
+# --- Registry ------------------------------------------------------------------------------------------
+registry_ok() {
+  curl -sf --max-time 2 --cacert "$LAB_DIR/registry/ca.crt" -K - "https://$LAB_REGISTRY/v2/" \
+    <<<"user = \"$LAB_REGISTRY_USER:$(registry_password)\"" >/dev/null
+}
+ensure_registry() {
+  registry_ok && return 0
+  stop_pidfile "$LAB_RUN/registry.pid" 3
+  cgroup_kill registry
+  log "starting the registry on $LAB_REGISTRY"
+  spawn registry "$LAB_LOGS/registry.log" docker-registry serve "$LAB_DIR/registry/config.yml"
+  echo "$SPAWNED" >"$LAB_RUN/registry.pid"
+  wait_for 15 "the registry" registry_ok || { tail -n 20 "$LAB_LOGS/registry.log" >&2; return 1; }
+}
+
+# --- Temporal ---------------------------------------------------------------------------------------------
+temporal_ok() {
+  "$TEMPORAL_BIN" operator cluster health --address "$LAB_TEMPORAL_IP:$LAB_TEMPORAL_PORT" 2>/dev/null | grep -q SERVING
+}
+start_temporal() {
+  tcp_open "$LAB_TEMPORAL_IP" "$LAB_TEMPORAL_PORT" && temporal_ok && return 0
+  stop_pidfile "$LAB_RUN/temporal.pid" 5
+  cgroup_kill temporal
+  log "starting Temporal on $LAB_TEMPORAL_IP:$LAB_TEMPORAL_PORT (UI :$LAB_TEMPORAL_UI_PORT)"
+  spawn temporal "$LAB_LOGS/temporal.log" "$TEMPORAL_BIN" server start-dev \
+    --ip "$LAB_TEMPORAL_IP" --port "$LAB_TEMPORAL_PORT" --ui-port "$LAB_TEMPORAL_UI_PORT" \
+    --db-filename "$LAB_STATE/temporal.db" --namespace default --log-level warn
+  echo "$SPAWNED" >"$LAB_RUN/temporal.pid"
+}
+wait_temporal() {
+  wait_for 90 "Temporal" temporal_ok || { tail -n 20 "$LAB_LOGS/temporal.log" >&2; return 1; }
+}
+
+# --- Hosts ------------------------------------------------------------------------------------------------------
+host_ok() {
+  local i="$1" pid
+  pid="$(host_pid "$i")" || return 1
+  [[ -f "$(host_state "$i")/ready" ]] || return 1
+  ip link set "$(host_veth "$i")" up 2>/dev/null || return 1   # a test may have left it down
+  wait_for 3 "ssh on host$i" tcp_open "$(host_ip "$i")" 22 2>/dev/null || return 1
+  nsenter -t "$pid" -m -n -- bash "$here/host-dockerd.sh" "host$i" status >/dev/null 2>&1
+}
+
+ensure_host() {
+  local i="$1" d ns veth ip pid n
+  host_ok "$i" && return 0
+  d="$(host_state "$i")"
+  ns="$(host_netns "$i")"
+  veth="$(host_veth "$i")"
+  ip="$(host_ip "$i")"
+  teardown_host "$i"
+  log "starting host$i ($ip)"
+  mkdir -p "$d/root/.ssh" "$d/docker" /var/lib/docker
+  chmod 700 "$d/root" "$d/root/.ssh"
+  cp "$LAB_SSH_KEY.pub" "$d/root/.ssh/authorized_keys"
+  chmod 600 "$d/root/.ssh/authorized_keys"
+  ip netns add "$ns"
+  ip link add "$veth" type veth peer name eth0 netns "$ns"
+  ip link set "$veth" master "$LAB_BRIDGE" up
+  ip -n "$ns" addr add "$ip/$LAB_PREFIX" dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" route add default via "$LAB_BRIDGE_IP"
+  spawn "host$i" "$LAB_LOGS/host$i.log" \
+    ip netns exec "$ns" unshare --mount --uts --propagation private bash "$here/host-start.sh" "host$i" "$d"
+  pid=$SPAWNED
+  for ((n = 0; n < 600; n++)); do
+    [[ -f "$d/ready" ]] && return 0
+    pid_alive "$pid" || break
+    sleep 0.1
+  done
+  log "host$i did not come up; last lines of $LAB_LOGS/host$i.log and host$i-dockerd.log:"
+  tail -n 15 "$LAB_LOGS/host$i.log" "$LAB_LOGS/host$i-dockerd.log" >&2 || true
+  return 1
+}
+
+# --- Run ----------------------------------------------------------------------------------------------------
+ensure_secrets
+ensure_bridge
+start_temporal
+
+# Hosts beyond --hosts from an earlier, larger lab.
+for i in $(present_hosts); do
+  ((i > hosts)) && { log "removing host$i"; teardown_host "$i"; }
+done
+
+jobs_pids=()
+jobs_names=()
+for ((i = 1; i <= hosts; i++)); do
+  ensure_host "$i" &
+  jobs_pids+=($!)
+  jobs_names+=("host$i")
+done
+(set -e; ensure_deployer; ensure_registry; ensure_images) &
+jobs_pids+=($!)
+jobs_names+=("engine, registry and images")
+
+failed=()
+for n in "${!jobs_pids[@]}"; do
+  wait "${jobs_pids[$n]}" || failed+=("${jobs_names[$n]}")
+done
+wait_temporal || failed+=("temporal")
+((${#failed[@]} == 0)) || die "lab:up failed: ${failed[*]} (logs in $LAB_LOGS)"
+
+export LAB_HOST_IP_BASE LAB_BRIDGE_IP LAB_BRIDGE LAB_PREFIX LAB_DIR LAB_STATE LAB_LOGS LAB_SSH_KEY \
+  LAB_KNOWN_HOSTS LAB_NETNS_PREFIX LAB_REGISTRY LAB_REGISTRY_USER LAB_TEMPORAL_IP LAB_TEMPORAL_PORT \
+  LAB_TEMPORAL_UI_PORT TEMPORAL_BIN DEPLOYER_DOCKER_HOST DOCKER_CLI LAB_PROXY_REPOSITORY \
+  KAMAL_PROXY_VERSION LAB_PROXY_IMAGE LAB_BASE_IMAGE LAB_BASE_IMAGE_LOCAL
+LAB_HOSTS="$hosts" node "$here/lab-json.js" >"$LAB_JSON.tmp"
+mv -f "$LAB_JSON.tmp" "$LAB_JSON"
+
+elapsed=$((($(date +%s%N) - started) / 1000000))
+log "up in $((elapsed / 1000)).$((elapsed % 1000 / 100))s: $hosts host(s) $(host_ip 1)..$(host_ip "$hosts"), registry $LAB_REGISTRY, Temporal $LAB_TEMPORAL_IP:$LAB_TEMPORAL_PORT (UI http://$LAB_TEMPORAL_IP:$LAB_TEMPORAL_UI_PORT); $LAB_JSON"
