@@ -1,0 +1,37 @@
+// Writing files on a host. Content always travels over stdin; the shell scripts are constants and
+// the paths are positional parameters, so no data is ever spliced into shell text.
+import { CommandWithInput } from './remote';
+
+// Writes a temp file beside the target and renames it, so a reader never sees half a file and a
+// retried write replaces a half-written one. The directory keeps the default umask (kamal-proxy
+// must read some of them); the file is created private, then given its mode.
+const WRITE_SCRIPT =
+  'mkdir -p -- "$(dirname -- "$1")" && umask 077 && cat > "$1.tmp" && chmod "$2" -- "$1.tmp" && mv -f -- "$1.tmp" "$1"';
+const APPEND_SCRIPT = 'mkdir -p -- "$(dirname -- "$1")" && cat >> "$1"';
+
+function checkPath(path: string): void {
+  if (!path || path.startsWith('-') || path.endsWith('/')) throw new Error(`invalid file path ${JSON.stringify(path)}`);
+}
+
+/** Replace `path` with `content`; `mode` is octal, e.g. '600'. */
+export function writeFile(path: string, content: string, mode = '644'): CommandWithInput {
+  checkPath(path);
+  if (!/^[0-7]{3,4}$/.test(mode)) throw new Error(`invalid file mode ${JSON.stringify(mode)}`);
+  return { argv: ['sh', '-c', WRITE_SCRIPT, 'sh', path, mode], stdin: content };
+}
+
+export function appendFile(path: string, content: string): CommandWithInput {
+  checkPath(path);
+  return { argv: ['sh', '-c', APPEND_SCRIPT, 'sh', path], stdin: content };
+}
+
+/** Succeeds when the file is already gone, so retries are no-ops. */
+export function removeFile(path: string): string[] {
+  checkPath(path);
+  return ['rm', '-f', '--', path];
+}
+
+export function readFile(path: string): string[] {
+  checkPath(path);
+  return ['cat', '--', path];
+}
