@@ -1,0 +1,88 @@
+// Kamal's on-host deploy lock: the directory `.kamal/lock-<service>[-<dest>]` (mkdir is atomic)
+// holding `details`, base64 text saying who locked it, when, for which version and why. Sextant adds
+// a `Deploy ID:` line so a retried acquire can tell its own lock from someone else's.
+import { CommandWithInput } from './remote';
+import { ServiceScope, lockDirectory } from './naming';
+import { utcIso8601 } from './timestamp';
+
+export interface LockDetailsParams {
+  lockedBy: string;
+  at: Date;
+  version: string;
+  message: string;
+  deployId: string;
+}
+
+const oneLine = (s: string): string => s.replace(/[\r\n]+/g, ' ');
+
+/** The decoded details text, Kamal's three lines plus Sextant's deploy ID. */
+export function lockDetails(p: LockDetailsParams): string {
+  return [
+    `Locked by: ${oneLine(p.lockedBy)} at ${utcIso8601(p.at)}`,
+    `Version: ${oneLine(p.version)}`,
+    `Message: ${oneLine(p.message)}`,
+    `Deploy ID: ${oneLine(p.deployId)}`,
+  ].join('\n');
+}
+
+/** Base64 in 60-column lines, as Kamal (Ruby's Base64.encode64) writes it; `base64 -d` reads it. */
+export function encodeLockDetails(text: string): string {
+  const b64 = Buffer.from(text, 'utf8').toString('base64');
+  return (b64.match(/.{1,60}/g) ?? []).map((l) => `${l}\n`).join('');
+}
+
+export function lockDetailsFile(scope: ServiceScope): string {
+  return `${lockDirectory(scope)}/details`;
+}
+
+// mkdir fails if the lock exists: that failure is the "already locked" answer.
+const ACQUIRE_SCRIPT = 'mkdir -p -- "$(dirname -- "$1")" && mkdir -- "$1" && cat > "$1/details"';
+
+/**
+ * Takes the lock and writes its details (from stdin) in one remote command. Exits non-zero when the
+ * directory exists: then read the details and compare the deploy ID.
+ */
+export function acquireLock(scope: ServiceScope, details: LockDetailsParams): CommandWithInput {
+  return { argv: ['sh', '-c', ACQUIRE_SCRIPT, 'sh', lockDirectory(scope)], stdin: encodeLockDetails(lockDetails(details)) };
+}
+
+/** Prints the raw (base64) details; exits non-zero when there is no lock. */
+export function readLockDetails(scope: ServiceScope): string[] {
+  return ['cat', '--', lockDetailsFile(scope)];
+}
+
+/** Succeeds when the lock is already gone, so a retried release is a no-op. Check ownership first. */
+export function releaseLock(scope: ServiceScope): string[] {
+  return ['rm', '-rf', '--', lockDirectory(scope)];
+}
+
+export interface LockDetails {
+  lockedBy: string;
+  /** ISO 8601 as written. */
+  at: string;
+  version: string;
+  message: string;
+  /** Absent when Kamal (or an older tool) took the lock. */
+  deployId?: string;
+  /** The whole decoded text, for showing to a user. */
+  text: string;
+}
+
+/** Decodes the details file (Kamal's or Sextant's). */
+export function decodeLockDetails(fileContent: string): LockDetails {
+  const text = Buffer.from(fileContent.replace(/\s+/g, ''), 'base64').toString('utf8').trim();
+  const field = (name: string): string | undefined => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}: `));
+    return line?.slice(name.length + 2);
+  };
+  const locked = field('Locked by') ?? '';
+  const m = /^(.*) at (\S+)$/.exec(locked);
+  return {
+    lockedBy: m ? m[1]! : locked,
+    at: m ? m[2]! : '',
+    version: field('Version') ?? '',
+    message: field('Message') ?? '',
+    ...(field('Deploy ID') ? { deployId: field('Deploy ID') } : {}),
+    text,
+  };
+}
