@@ -26,21 +26,22 @@ lab_processes() {
   for f in /proc/[0-9]*; do
     pid="${f#/proc/}"
     [[ "$keep" == *" $pid "* ]] && continue
-    cmd="$(tr '\0' ' ' <"$f/cmdline" 2>/dev/null)" || continue
+    cmd="$(tr '\0' ' ' 2>/dev/null <"$f/cmdline")" || continue
     [[ -n "$cmd" ]] || continue
     if [[ "$cmd" == *"$LAB_DIR"* || "$cmd" == *"$LAB_RUN"* || "$cmd" == *"/$LAB_CGROUP/"* || "$cmd" == *"$LAB_REPO_STATE"* ]] \
-      || tr '\0' '\n' <"$f/environ" 2>/dev/null | grep -qE "^SEXTANT_HOME=($LAB_DIR|$LAB_RUN|$LAB_REPO_STATE)(/|$)"; then
+      || tr '\0' '\n' 2>/dev/null <"$f/environ" | grep -E >/dev/null "^SEXTANT_HOME=($LAB_DIR|$LAB_RUN|$LAB_REPO_STATE)(/|$)"; then
       echo "$pid"
     fi
   done
 }
 
+# In parallel. Temporal's database is per run and the registry's storage survives a kill, so
+# they get a short grace period; the deployer's engine (persistent images) a long one.
 for i in $(present_hosts); do
-  teardown_host "$i"
+  teardown_host "$i" &
 done
-
-stop_pidfile "$LAB_RUN/temporal.pid" 5 &
-stop_pidfile "$LAB_RUN/registry.pid" 5 &
+stop_pidfile "$LAB_RUN/temporal.pid" 1 &
+stop_pidfile "$LAB_RUN/registry.pid" 1 &
 teardown_deployer 15
 wait
 

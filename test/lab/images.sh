@@ -69,7 +69,8 @@ push_image() {
     | sed -n "s|^$LAB_REGISTRY/$repo@||p" | head -n1 || true)"
   [[ -n "$have" && "$have" == "$want" ]] && return 0
   log "pushing $remote"
-  registry_password | deployer_docker login -u "$LAB_REGISTRY_USER" --password-stdin "$LAB_REGISTRY" >/dev/null
+  registry_password | deployer_docker login -u "$LAB_REGISTRY_USER" --password-stdin "$LAB_REGISTRY" >/dev/null 2>&1 \
+    || die "docker login to $LAB_REGISTRY failed (see $LAB_LOGS/registry.log)"
   deployer_docker push "$remote" >/dev/null
 }
 

@@ -95,7 +95,7 @@ host_pid() {
   f="$(host_state "$1")/pid"
   [[ -s "$f" ]] || return 1
   pid="$(cat "$f")"
-  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "host-start.sh host$1 " || return 1
+  [[ -r "/proc/$pid/cmdline" ]] && [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"host-start.sh host$1 "* ]] || return 1
   echo "$pid"
 }
 
@@ -134,7 +134,7 @@ cgroup_enter() {
 cgroup_pids() {
   local dir="/sys/fs/cgroup/pids/$LAB_CGROUP${1:+/$1}"
   [[ -d "$dir" ]] || return 0
-  find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null
+  find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null || true
 }
 
 # SIGKILL everything in a lab cgroup subtree (thawing it first), then remove the cgroups in

@@ -9,7 +9,7 @@ teardown_host() {
   ns="$(host_netns "$i")"
   d="$(host_state "$i")"
   cgroup_kill "host$i"
-  if ip netns list | grep -qw "^$ns"; then
+  if [[ -e "/run/netns/$ns" ]]; then
     pids="$(ip netns pids "$ns" 2>/dev/null || true)"
     # shellcheck disable=SC2086
     [[ -n "$pids" ]] && kill -9 $pids 2>/dev/null || true

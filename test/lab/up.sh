@@ -5,7 +5,8 @@
 # Usage: npm run lab:up -- [--hosts N] [--fresh]
 #   --hosts N  number of hosts (default 2); hosts beyond N are removed
 #   --fresh    run lab:down first (hosts start empty)
-set -euo pipefail
+set -eEuo pipefail
+trap 'printf "lab: error: %s:%s: %s failed\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
@@ -97,7 +98,7 @@ EOF
 # --- Network --------------------------------------------------------------------------------------
 ensure_bridge() {
   ip link show "$LAB_BRIDGE" >/dev/null 2>&1 || ip link add "$LAB_BRIDGE" type bridge
-  ip -o addr show dev "$LAB_BRIDGE" | grep -q " $LAB_BRIDGE_IP/$LAB_PREFIX " \
+  [[ "$(ip -o addr show dev "$LAB_BRIDGE")" == *" $LAB_BRIDGE_IP/$LAB_PREFIX "* ]] \
     || ip addr add "$LAB_BRIDGE_IP/$LAB_PREFIX" dev "$LAB_BRIDGE"
   ip link set "$LAB_BRIDGE" up
   # Host-to-host traffic crosses the bridge and, with bridge netfilter on, the machine's
@@ -140,7 +141,7 @@ ensure_registry() {
 
 # --- Temporal ---------------------------------------------------------------------------------------------
 temporal_ok() {
-  "$TEMPORAL_BIN" operator cluster health --address "$LAB_TEMPORAL_IP:$LAB_TEMPORAL_PORT" 2>/dev/null | grep -q SERVING
+  "$TEMPORAL_BIN" operator cluster health --address "$LAB_TEMPORAL_IP:$LAB_TEMPORAL_PORT" 2>/dev/null | grep SERVING >/dev/null
 }
 start_temporal() {
   tcp_open "$LAB_TEMPORAL_IP" "$LAB_TEMPORAL_PORT" && temporal_ok && return 0
@@ -167,7 +168,7 @@ host_ok() {
 }
 
 ensure_host() {
-  local i="$1" d ns veth ip pid n
+  local i="$1" d ns veth ip pid n f
   host_ok "$i" && return 0
   d="$(host_state "$i")"
   ns="$(host_netns "$i")"
@@ -175,6 +176,9 @@ ensure_host() {
   ip="$(host_ip "$i")"
   teardown_host "$i"
   log "starting host$i ($ip)"
+  for f in "$LAB_LOGS/host$i-dockerd.log" "$LAB_LOGS/host$i-sshd.log"; do
+    if [[ -f "$f" ]]; then mv -f "$f" "$f.prev"; fi
+  done
   mkdir -p "$d/root/.ssh" "$d/docker" /var/lib/docker
   chmod 700 "$d/root" "$d/root/.ssh"
   cp "$LAB_SSH_KEY.pub" "$d/root/.ssh/authorized_keys"
