@@ -69,6 +69,7 @@ for link in $(ip -o link show 2>/dev/null | sed -n "s/^[0-9]\+: \(${LAB_VETH_PRE
   ip link del "$link" 2>/dev/null || true
 done
 ip link del "$LAB_BRIDGE" 2>/dev/null || true
+ip link del "$LAB_DEPLOYER_BRIDGE" 2>/dev/null || true
 while iptables -D FORWARD -i "$LAB_BRIDGE" -o "$LAB_BRIDGE" -m comment --comment sextant-lab -j ACCEPT 2>/dev/null; do :; done
 
 rm -rf "$LAB_STATE" "$LAB_RUN" "$LAB_CERTS_D" "$LAB_JSON" "$LAB_REPO_STATE"

@@ -12,6 +12,10 @@ LAB_HOST_IP_BASE=10          # host i -> 10.77.0.$((LAB_HOST_IP_BASE + i))
 LAB_MAX_HOSTS=50
 LAB_NETNS_PREFIX=sxlab-      # network namespace of host i: sxlab-host<i>
 LAB_VETH_PREFIX=sxlab-h      # bridge side of host i's veth: sxlab-h<i>; inside it is eth0
+# The deployer's engine gets a bridge of its own (BuildKit's RUN steps need one), on a
+# separate subnet. It has no NAT: builds here have no internet anyway.
+LAB_DEPLOYER_BRIDGE=sxlab-docker
+LAB_DEPLOYER_BRIDGE_CIDR=10.77.1.1/24
 
 # Registry (Debian docker-registry, TLS with a self-signed cert for the bridge IP, htpasswd).
 LAB_REGISTRY_PORT=5443

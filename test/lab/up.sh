@@ -96,11 +96,14 @@ EOF
 }
 
 # --- Network --------------------------------------------------------------------------------------
+bridge() { # NAME ADDRESS/PREFIX
+  ip link show "$1" >/dev/null 2>&1 || ip link add "$1" type bridge
+  [[ "$(ip -o addr show dev "$1")" == *" $2 "* ]] || ip addr add "$2" dev "$1"
+  ip link set "$1" up
+}
 ensure_bridge() {
-  ip link show "$LAB_BRIDGE" >/dev/null 2>&1 || ip link add "$LAB_BRIDGE" type bridge
-  [[ "$(ip -o addr show dev "$LAB_BRIDGE")" == *" $LAB_BRIDGE_IP/$LAB_PREFIX "* ]] \
-    || ip addr add "$LAB_BRIDGE_IP/$LAB_PREFIX" dev "$LAB_BRIDGE"
-  ip link set "$LAB_BRIDGE" up
+  bridge "$LAB_BRIDGE" "$LAB_BRIDGE_IP/$LAB_PREFIX"
+  bridge "$LAB_DEPLOYER_BRIDGE" "$LAB_DEPLOYER_BRIDGE_CIDR"
   # Host-to-host traffic crosses the bridge and, with bridge netfilter on, the machine's
   # FORWARD chain, whose policy a dockerd may have set to DROP. Machine<->host and
   # host->registry traffic is INPUT/OUTPUT and needs nothing.
@@ -115,12 +118,12 @@ ensure_deployer() {
   teardown_deployer 5
   log "starting the deployer's dockerd"
   mkdir -p "$DEPLOYER_DATA_ROOT"
-  # --bridge=none and --iptables=false: it only builds and pushes, so it needs no bridge and
-  # leaves the machine's firewall alone.
+  # Its own bridge, and --iptables=false: it only builds and pushes, so it leaves the
+  # machine's firewall (and FORWARD policy) alone.
   spawn deployer "$LAB_LOGS/deployer-dockerd.log" dockerd \
     --data-root "$DEPLOYER_DATA_ROOT" --exec-root "$DEPLOYER_EXEC_ROOT" --pidfile "$DEPLOYER_PIDFILE" \
     -H "$DEPLOYER_DOCKER_HOST" --cgroup-parent "/$LAB_CGROUP/deployer" \
-    --bridge=none --iptables=false --log-level warn
+    --bridge "$LAB_DEPLOYER_BRIDGE" --iptables=false --log-level warn
   wait_for 30 "the deployer's dockerd" deployer_ping || { tail -n 20 "$LAB_LOGS/deployer-dockerd.log" >&2; return 1; }
 }
 
