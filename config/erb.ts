@@ -123,7 +123,7 @@ function evaluate(expr: string, ctx: ErbContext): { value: string } | { error: s
       command = x.command;
       rest = x.rest;
     }
-    if (command === undefined) return { error: unsupported(expr) };
+    if (command === undefined) return { error: unsupported(`=${expr}`) };
     if (command.includes('#{')) {
       return {
         error: `unsupported ERB: Ruby interpolation #{...} inside a command. Fix: use shell variables ($NAME) instead`,
@@ -140,14 +140,17 @@ function evaluate(expr: string, ctx: ErbContext): { value: string } | { error: s
     value = value.trim();
     rest = rest.slice(s[0].length);
   }
-  if (rest.trim() !== '') return { error: unsupported(expr) };
+  if (rest.trim() !== '') return { error: unsupported(`=${expr}`) };
   return { value };
 }
 
+/** `code` is what stands between <% and %>, e.g. `= foo` or ` if x `. */
 function unsupported(code: string): string {
-  const shown = code.trim().length > 60 ? `${code.trim().slice(0, 57)}...` : code.trim();
+  const eq = code.startsWith('=');
+  const body = (eq ? code.slice(1) : code).trim();
+  const shown = body.length > 60 ? `${body.slice(0, 57)}...` : body;
   return (
-    `unsupported ERB <%${shown.startsWith('=') ? '' : ' '}${shown} %>. Sextant evaluates only ${SUPPORTED_ERB}. ` +
+    `unsupported ERB <%${eq ? '=' : ''} ${shown} %>. Sextant evaluates only ${SUPPORTED_ERB}. ` +
     'Fix: rewrite it in one of those forms, e.g. move the logic into a script and call it with backticks'
   );
 }

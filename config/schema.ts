@@ -200,7 +200,10 @@ export const EnvSchema = z.preprocess(
 
 const CREDENTIAL_EXPECTED = 'a string, or a list with one secret name (e.g. [KAMAL_REGISTRY_PASSWORD])';
 
-const Credential = hint(z.union([z.string().min(1), hint(z.array(z.string().min(1)).length(1), { expected: CREDENTIAL_EXPECTED })]), {
+const Credential = hint(z.union([z.string().min(1), hint(z.array(z.string().min(1)).length(1), {
+      expected: CREDENTIAL_EXPECTED,
+      fix: 'list exactly one secret name, e.g. {key}: [KAMAL_REGISTRY_PASSWORD]',
+    })]), {
   expected: CREDENTIAL_EXPECTED,
   type: 'string or [SECRET_NAME]',
 });

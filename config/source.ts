@@ -20,6 +20,8 @@ import {
 } from 'yaml';
 import { Problem } from './errors';
 
+const PSYCH_FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/;
+
 export type KeyPath = ReadonlyArray<string | number>;
 
 export interface YamlSource {
@@ -41,19 +43,35 @@ export function parseYaml(text: string, file: string, lineMap: number[] = []): {
     prettyErrors: true,
     uniqueKeys: true,
     customTags: (tags) =>
-      tags.filter((t) => (typeof t === 'string' ? t !== 'timestamp' : t.tag !== 'tag:yaml.org,2002:timestamp')),
+      tags
+        .filter((t) => (typeof t === 'string' ? t !== 'timestamp' : t.tag !== 'tag:yaml.org,2002:timestamp'))
+        .map((t) =>
+          // Psych reads a lone "." (e.g. `context: .`) as a string, not as a float.
+          typeof t !== 'string' && t.tag === 'tag:yaml.org,2002:float' && t.test?.test('.') ? { ...t, test: PSYCH_FLOAT } : t,
+        ),
   });
   const source: YamlSource = { file, doc, lineCounter, lineMap, data: undefined };
-  const problems: Problem[] = doc.errors.map((e) => {
+  // One problem per line: a single mistake often makes the YAML parser report several.
+  const problems: Problem[] = [];
+  const lines = new Set<number | undefined>();
+  for (const e of doc.errors) {
     const pos = e.linePos?.[0];
-    const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    return {
-      file,
-      line: pos ? sourceLine(source, pos.line) : undefined,
-      column: pos?.col,
-      message: `YAML syntax error: ${what}. Fix: correct the YAML at this position (indentation, quotes, brackets)`,
-    };
-  });
+    const line = pos ? sourceLine(source, pos.line) : undefined;
+    if (lines.has(line)) continue;
+    lines.add(line);
+    let message: string;
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = /^[^:\n]*/.exec(text.slice(e.pos[0]))![0].trim();
+      message = `YAML error: the key ${key} appears twice in the same map. Fix: keep only one of them`;
+    } else {
+      const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      message = `YAML syntax error: ${what}. Fix: correct the YAML at this position (indentation, quotes, brackets)`;
+    }
+    const problem: Problem = { file, message };
+    if (line !== undefined) problem.line = line;
+    if (pos) problem.column = pos.col;
+    problems.push(problem);
+  }
   if (problems.length === 0) {
     try {
       source.data = doc.toJS({ maxAliasCount: 1000 });
