@@ -18,6 +18,8 @@ teardown_host() {
   if [[ -n "$pid" ]] && grep -qs "host-start.sh" "/proc/$pid/cmdline"; then kill -9 "$pid" 2>/dev/null || true; fi
   ip netns del "$ns" 2>/dev/null || true
   ip link del "$(host_veth "$i")" 2>/dev/null || true
+  # A re-created host has a new MAC address: forget the old one.
+  ip neigh del "$(host_ip "$i")" dev "$LAB_BRIDGE" 2>/dev/null || true
   if [[ -d "$d" ]]; then
     # The host's mounts die with its mount namespace, which goes away once its last process
     # has exited; until then the directories may still be busy.

@@ -166,7 +166,7 @@ host_ok() {
   pid="$(host_pid "$i")" || return 1
   [[ -f "$(host_state "$i")/ready" ]] || return 1
   ip link set "$(host_veth "$i")" up 2>/dev/null || return 1   # a test may have left it down
-  wait_for 3 "ssh on host$i" tcp_open "$(host_ip "$i")" 22 2>/dev/null || return 1
+  wait_for 1 "ssh on host$i" tcp_open "$(host_ip "$i")" 22 2>/dev/null || return 1
   nsenter -t "$pid" -m -n -- bash "$here/host-dockerd.sh" "host$i" status >/dev/null 2>&1
 }
 
@@ -197,7 +197,11 @@ ensure_host() {
     ip netns exec "$ns" unshare --mount --uts --propagation private bash "$here/host-start.sh" "host$i" "$d"
   pid=$SPAWNED
   for ((n = 0; n < 600; n++)); do
-    [[ -f "$d/ready" ]] && return 0
+    if [[ -f "$d/ready" ]]; then
+      ip neigh del "$ip" dev "$LAB_BRIDGE" 2>/dev/null || true
+      wait_for 10 "ssh on host$i from the machine" tcp_open "$ip" 22 && return 0
+      break
+    fi
     pid_alive "$pid" || break
     sleep 0.1
   done
