@@ -28,6 +28,7 @@ export interface DotenvContext {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*/;
+const UNREADABLE = 'cannot read this line, expected NAME=value. Fix: write it as NAME=value, or start it with # to make it a comment';
 
 export function parseDotenv(text: string, ctx: DotenvContext): Record<string, string> {
   const entries: Record<string, string> = {};
@@ -71,7 +72,7 @@ export function parseDotenv(text: string, ctx: DotenvContext): Record<string, st
     }
     const name = NAME.exec(rest)?.[0];
     if (!name) {
-      fail(`cannot read this line. Fix: write NAME=value (a comment line starts with #)`);
+      fail(UNREADABLE);
       continue;
     }
     const sep = /^[ \t]*(=|:[ \t])[ \t]*/.exec(rest.slice(name.length));
@@ -81,7 +82,7 @@ export function parseDotenv(text: string, ctx: DotenvContext): Record<string, st
         advance(restOfLine());
         continue;
       }
-      fail(`cannot read the line for ${name}. Fix: write ${name}=value`);
+      fail(UNREADABLE);
       continue;
     }
     const startLine = line;

@@ -1,15 +1,19 @@
 /**
  * A printable copy of a resolved config (for `sextant config`): literal registry passwords and
  * any text containing a known secret value (e.g. one that came in through ERB) are replaced by
- * [REDACTED]. Secret names (env.secret, `password: [NAME]`) are not secret and stay visible.
+ * [REDACTED] (values under 4 characters only where they are the whole text). Secret names (env.secret, `password: [NAME]`) are not secret and stay visible.
  */
 import type { Config } from './schema';
 
 export const REDACTED = '[REDACTED]';
 
+/** Values this short are only redacted where they are the whole text (not inside other words). */
+const MIN_SUBSTRING = 4;
+
 function redactText(s: string, values: string[]): string {
+  if (values.includes(s)) return REDACTED;
   let out = s;
-  for (const v of values) if (out.includes(v)) out = out.split(v).join(REDACTED);
+  for (const v of values) if (v.length >= MIN_SUBSTRING && out.includes(v)) out = out.split(v).join(REDACTED);
   return out;
 }
 
