@@ -1,0 +1,245 @@
+/**
+ * Renders the configuration reference (docs/configuration.md) from the schema: every key with
+ * its type, default and `.describe()` text, one table per map. A unit test checks that the
+ * committed file equals this output, so the reference cannot drift from the code.
+ *
+ * Regenerate: npx tsc -p . && node dist/config/docs.js --write
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { ConfigSchema, hints } from './schema';
+import { ERB_FORMS } from './erb';
+
+interface Def {
+  type: string;
+  innerType?: Schema;
+  in?: Schema;
+  out?: Schema;
+  options?: Schema[];
+  element?: Schema;
+  valueType?: Schema;
+  shape?: Record<string, Schema>;
+  defaultValue?: unknown;
+}
+
+interface Schema {
+  _zod: { def: Def; optin?: string };
+  description?: string;
+}
+
+function s(x: unknown): Schema {
+  return x as Schema;
+}
+
+interface Unwrapped {
+  node: Schema;
+  description?: string;
+  defaultValue?: unknown;
+  hasDefault: boolean;
+}
+
+/** Peels optional/default/prefault wrappers and pipes down to the schema that shapes the value. */
+function unwrap(schema: Schema): Unwrapped {
+  let node = schema;
+  let description: string | undefined;
+  let defaultValue: unknown;
+  let hasDefault = false;
+  for (let i = 0; i < 20; i++) {
+    description ??= node.description;
+    const def = node._zod.def;
+    if (def.type === 'default' || def.type === 'prefault') {
+      if (!hasDefault) {
+        hasDefault = true;
+        defaultValue = def.defaultValue;
+      }
+      node = def.innerType!;
+    } else if (def.type === 'optional' || def.type === 'nullable' || def.type === 'readonly') {
+      node = def.innerType!;
+    } else if (def.type === 'pipe') {
+      node = def.out!._zod.def.type === 'transform' ? def.in! : def.out!;
+    } else {
+      break;
+    }
+  }
+  return { node, description, defaultValue, hasDefault };
+}
+
+function hintOf(node: Schema) {
+  return hints.get(node as unknown as z.ZodType);
+}
+
+function typeName(schema: Schema, depth = 0): string {
+  const { node } = unwrap(schema);
+  const def = node._zod.def;
+  const declared = hintOf(node)?.type;
+  if (declared) return declared;
+  switch (def.type) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'object':
+      return 'map';
+    case 'array':
+      return depth > 1 ? 'list' : `list of ${plural(typeName(def.element!, depth + 1))}`;
+    case 'record': {
+      const key = hintOf(node)?.key ?? '<key>';
+      return depth > 1 ? 'map' : `map of ${key} to ${typeName(def.valueType!, depth + 1)}`;
+    }
+    case 'union': {
+      const names = [...new Set(def.options!.map((o) => typeName(o, depth + 1)))];
+      return names.join(' or ');
+    }
+    default:
+      return def.type;
+  }
+}
+
+function plural(t: string): string {
+  if (t.startsWith('list') || t.startsWith('map')) return t.replace(/^(list|map)/, '$1s');
+  return t.includes(' or ') ? `(${t})` : `${t}s`;
+}
+
+/** The object schemas reachable from a field, with the path suffix that leads to each. */
+function objectsUnder(schema: Schema, path: string): Array<{ path: string; node: Schema }> {
+  const { node } = unwrap(schema);
+  const def = node._zod.def;
+  if (def.type === 'object') return [{ path, node }];
+  if (def.type === 'union') return def.options!.flatMap((o) => objectsUnder(o, path));
+  if (def.type === 'record') return objectsUnder(def.valueType!, `${path}.${hintOf(node)?.key ?? '<key>'}`);
+  if (def.type === 'array') return objectsUnder(def.element!, `${path}[]`);
+  return [];
+}
+
+function inlineValue(v: unknown): string {
+  if (v === undefined) return '';
+  if (typeof v === 'object' && v !== null) {
+    if (Array.isArray(v) && v.length === 0) return '`[]`';
+    if (!Array.isArray(v) && Object.keys(v).length === 0) return '`{}`';
+    return `\`${JSON.stringify(v)}\``;
+  }
+  return `\`${String(v)}\``;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function anchor(path: string): string {
+  return path.toLowerCase().replace(/[^a-z0-9_-]+/g, '');
+}
+
+interface Section {
+  path: string;
+  node: Schema;
+}
+
+function renderSection(section: Section, documented: Map<Schema, string>, children: Section[]): string[] {
+  const shape = section.node._zod.def.shape!;
+  const lines = ['| Key | Type | Default | Description |', '| --- | --- | --- | --- |'];
+  for (const [key, field] of Object.entries(shape)) {
+    const u = unwrap(field);
+    const required = field._zod.optin === undefined;
+    const childPath = section.path ? `${section.path}.${key}` : key;
+    let description = u.description ?? '';
+    const objects = objectsUnder(field, childPath);
+    const links: string[] = [];
+    const same: string[] = [];
+    for (const o of objects) {
+      const seen = documented.get(o.node);
+      if (seen === undefined) {
+        documented.set(o.node, o.path);
+        children.push(o);
+        links.push(`[\`${o.path}\`](#${anchor(o.path)})`);
+      } else if (seen !== o.path) {
+        same.push(`[\`${seen}\`](#${anchor(seen)})`);
+      }
+    }
+    if (links.length > 0) description += ` See ${links.join(', ')}.`;
+    if (same.length > 0) description += ` Same keys as ${same.join(', ')}.`;
+    const isMapDefault = u.node._zod.def.type === 'object';
+    const dflt = required ? '**required**' : u.hasDefault && !isMapDefault ? inlineValue(u.defaultValue) : '';
+    const type = cell(typeName(field)).replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    lines.push(`| \`${key}\` | ${type} | ${dflt} | ${cell(description.trim())} |`);
+  }
+  return lines;
+}
+
+const INTRO = `# Configuration reference
+
+<!-- Generated from config/schema.ts by config/docs.ts. Do not edit by hand:
+     npx tsc -p . && node dist/config/docs.js --write -->
+
+Sextant reads \`config/deploy.yml\` in the project directory, in the format Kamal uses, so an
+existing Kamal configuration works unchanged.
+
+- **Destinations.** With \`-d staging\`, \`config/deploy.staging.yml\` is read too and merged over
+  the base file: maps merge key by key, lists and single values replace the base value. The
+  destination file must exist. \`require_destination: true\` makes \`-d\` mandatory.
+- **Unknown keys are errors**, with a suggestion when the key looks misspelt. Top-level keys
+  starting with \`x-\` are ignored, to hold YAML anchors (\`&name\`, \`*name\`, \`<<: *name\`).
+- **YAML 1.1**, as in Kamal: \`yes\`/\`no\`/\`on\`/\`off\` are booleans.
+- **ERB.** Before parsing, these ERB forms are evaluated, each optionally followed by \`.strip\`:
+${ERB_FORMS.map((f) => `  - \`\` ${f} \`\``).join('\n')}
+
+  \`ENV["NAME"]\` of an unset variable is empty; \`ENV.fetch("NAME")\` of an unset variable is an
+  error, and so is a command that fails. Commands run with \`/bin/sh\` in the project directory.
+  \`<%# comments %>\` are dropped. Any other \`<% %>\` code is an error.
+- **Durations** are numbers of seconds.
+- Every problem is reported with its file, line and key, all at once.
+`;
+
+const SECRETS = `## Secrets
+
+Secret values never appear in the configuration. \`env.secret\`, \`servers.<role>.env.secret\` and
+a registry \`username\`/\`password\` written as a one-item list (\`[KAMAL_REGISTRY_PASSWORD]\`) name
+secrets; their values are looked up, first match wins, in:
+
+1. the secrets files, in dotenv format: \`<secrets_path>-common\`, then \`<secrets_path>\`, later
+   files overriding earlier ones. With a destination, \`<secrets_path>-common\` then
+   \`<secrets_path>.<destination>\`; the plain \`<secrets_path>\` is then not read (as in Kamal 2).
+2. the environment of the \`sextant\` process;
+3. Kamal 0.16's \`.env.<destination>\`, then \`.env\`.
+
+Secrets files take \`NAME=value\`, \`export NAME=value\`, single quotes (taken literally), double
+quotes (with \`\\n\` escapes, may span lines), \`# comments\`, \`$(command)\` (its output, run by
+\`/bin/sh\` in the project directory) and \`$NAME\` / \`\${NAME}\` (an earlier entry, else the
+environment). A secret found nowhere is an error that names it and every place searched.
+`;
+
+function renderTree(section: Section, documented: Map<Schema, string>): string[] {
+  const out: string[] = [];
+  if (section.path) {
+    out.push(`## \`${section.path}\``, '');
+    const text = hintOf(section.node)?.expected;
+    if (text) out.push(`Expected: ${text}.`, '');
+  } else {
+    out.push('## Top-level keys', '');
+  }
+  const children: Section[] = [];
+  out.push(...renderSection(section, documented, children), '');
+  for (const child of children) out.push(...renderTree(child, documented));
+  return out;
+}
+
+export function renderReference(): string {
+  const root: Section = { path: '', node: unwrap(s(ConfigSchema)).node };
+  const documented = new Map<Schema, string>([[root.node, '']]);
+  return [INTRO, ...renderTree(root, documented), SECRETS].join('\n');
+}
+
+export const REFERENCE_FILE = 'docs/configuration.md';
+
+if (require.main === module) {
+  const text = renderReference();
+  if (process.argv.includes('--write')) {
+    const file = resolve(__dirname, '..', '..', REFERENCE_FILE);
+    writeFileSync(file, text);
+    process.stdout.write(`wrote ${file}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+}
