@@ -1,6 +1,6 @@
 # Shared settings and helpers for the test lab. Sourced by up.sh, down.sh and the small tools.
 # Every fixed choice (addresses, ports, directories) lives here.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 
 # --- Fixed choices -------------------------------------------------------------------------
 # Network: one bridge on the machine; host i is 10.77.0.(10+i). The lab never uses 10.77.0.x

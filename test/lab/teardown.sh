@@ -37,7 +37,9 @@ present_hosts() {
   {
     ip netns list 2>/dev/null | awk '{print $1}' | sed -n "s/^${LAB_NETNS_PREFIX}host\([0-9]\+\)$/\1/p"
     ip -o link show 2>/dev/null | sed -n "s/^[0-9]\+: ${LAB_VETH_PREFIX}\([0-9]\+\)@.*/\1/p"
-    [[ -d "$LAB_STATE/hosts" ]] && ls "$LAB_STATE/hosts" | sed -n 's/^host\([0-9]\+\)$/\1/p'
+    if [[ -d "$LAB_STATE/hosts" ]]; then
+      find "$LAB_STATE/hosts" -mindepth 1 -maxdepth 1 -printf '%f\n' | sed -n 's/^host\([0-9]\+\)$/\1/p'
+    fi
   } | sort -un
 }
 

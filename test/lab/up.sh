@@ -3,7 +3,8 @@
 # reused, every part that is missing or broken (e.g. after a crash) is cleaned and started
 # again. Writes test/lab/lab.json. Settings: lib.sh.
 # Usage: npm run lab:up -- [--hosts N] [--fresh]
-#   --hosts N  number of hosts (default 2); hosts beyond N are removed
+#   --hosts N  number of hosts; hosts beyond N are removed. Default: 2, or as many as are
+#              already up (so a plain lab:up never takes hosts away from a running test)
 #   --fresh    run lab:down first (hosts start empty)
 set -eEuo pipefail
 trap 'printf "lab: error: %s:%s: %s failed\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
@@ -15,7 +16,7 @@ source "$here/teardown.sh"
 # shellcheck source=images.sh
 source "$here/images.sh"
 
-hosts=2
+hosts=""
 fresh=0
 while (($#)); do
   case "$1" in
@@ -26,6 +27,14 @@ while (($#)); do
     *) die "unknown argument '$1' (usage: lab:up -- [--hosts N] [--fresh])" ;;
   esac
 done
+if [[ -z "$hosts" ]]; then
+  hosts=2
+  if ((!fresh)); then
+    for i in $(present_hosts); do
+      if ((i > hosts)); then hosts=$i; fi
+    done
+  fi
+fi
 [[ "$hosts" =~ ^[0-9]+$ ]] && ((hosts >= 1 && hosts <= LAB_MAX_HOSTS)) || die "--hosts must be 1..$LAB_MAX_HOSTS"
 
 need_root
