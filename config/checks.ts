@@ -10,7 +10,7 @@ import { roleEntries, roles } from './roles';
 const ROLE_NAME = /^[A-Za-z0-9_-]+$/;
 
 function has(raw: unknown, key: string): boolean {
-  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && key in raw;
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.prototype.hasOwnProperty.call(raw, key);
 }
 
 export function semanticProblems(config: Config, raw: Record<string, unknown>): PathProblem[] {
@@ -35,7 +35,12 @@ export function semanticProblems(config: Config, raw: Record<string, unknown>): 
   }
 
   const primary = config.primary_role;
-  if (!names.includes(primary)) {
+  if (names.length === 0) {
+    out.push({
+      path: ['servers'],
+      message: 'no roles are defined. Fix: list the hosts, e.g. servers: [10.0.0.1], or roles with hosts, e.g. servers: { web: [10.0.0.1] }',
+    });
+  } else if (!names.includes(primary)) {
     const path = has(raw, 'primary_role') ? ['primary_role'] : ['servers'];
     const message = listForm
       ? `the primary role ${primary} is not defined: a plain list of servers is the role web. ` +

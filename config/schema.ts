@@ -350,7 +350,11 @@ export const ProxySchema = hint(
         });
       }
     }),
-  { expected: 'a map of proxy settings', notes: PROXY_NOTES },
+  {
+    expected: 'a map of proxy settings',
+    fix: 'write proxy settings as a map, e.g. proxy: { host: app.example.com }; to run a role without the proxy, set proxy: false on that role under servers',
+    notes: PROXY_NOTES,
+  },
 );
 
 /** Proxy settings on a role: any of the app-level proxy settings, merged over the top-level ones. */

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { ConfigError, loadConfig } from '../../../config';
 import { cleanEnv, cleanupProjects, project, thrown } from './helpers';
 
@@ -335,6 +337,34 @@ ssh:
       );
       assert.equal(err.message, 'config/deploy.yml:7: ssh.prot: unknown key. Did you mean port? Fix: rename it to port');
     });
+  });
+
+  it('fails on any document only with a readable ConfigError (property)', () => {
+    const cwd = project({ 'config/deploy.yml': '' });
+    const keys = ['service', 'image', 'servers', 'primary_role', 'registry', 'env', 'proxy', 'ssh', 'builder', 'boot', 'labels',
+      'volumes', 'retain_containers', 'x-a', 'traefik', 'web', 'jobs', 'hosts', 'cmd', 'clear', 'secret', 'limit', 'host',
+      'hosts', 'ssl', 'healthcheck', 'password', 'username', 'app_port', 'path', 'run', 'options'];
+    const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom(null, true, false, 'web', '10.0.0.1', '25%', 0, 1, 80, -1, 1.5, 'a b', '', '/up'),
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom(...keys), tie('value'), { maxKeys: 4 }),
+      ),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 8 }), (doc) => {
+        writeFileSync(join(cwd, 'config/deploy.yml'), JSON.stringify(doc));
+        try {
+          loadConfig({ cwd, env: cleanEnv() });
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          assert.doesNotMatch(e.message, /sextant-hint|Invalid input|\[object Object\]|undefined/);
+          for (const p of e.problems) assert.ok(p.file === 'config/deploy.yml' && / Fix: /.test(p.message), p.message);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('reports a missing config file', () => {
