@@ -189,7 +189,7 @@ ${ERB_FORMS.map((f) => `  - \`\` ${f} \`\``).join('\n')}
   error, and so is a command that fails. Commands run with \`/bin/sh\` in the project directory.
   \`<%# comments %>\` are dropped. Any other \`<% %>\` code is an error.
 - **Durations** are numbers of seconds.
-- Every problem is reported with its file, line and key, all at once.
+- Each problem is reported with its file, line and key; several problems come together in one message.
 `;
 
 const SECRETS = `## Secrets

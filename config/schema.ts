@@ -99,7 +99,10 @@ const Host = hint(
   z.string().refine((s) => /^\S+$/.test(s), {
     error: (iss) => expectedGot(HOST_EXPECTED, iss.input, 'write one host per list item, without spaces'),
   }),
-  { expected: HOST_EXPECTED },
+  {
+    expected: HOST_EXPECTED,
+    fix: 'write each host as a plain name or IP address (Kamal host tags, e.g. - 10.0.0.1: [tag], are not supported yet)',
+  },
 );
 
 /** A list of hosts; each host at most once. */
