@@ -193,6 +193,13 @@ export function createHostActivities(deps: HostDeps) {
       );
       if (res.code === 0) return;
       const why = `${res.stderr}${res.stdout}`.trim();
+      if (/conflict/i.test(why)) {
+        throw ApplicationFailure.nonRetryable(
+          `kamal-proxy on ${host} refused to route ${proxyServiceName(scopeOf(plan, roleName))}: ${why}. ` +
+            'Another service already answers for the same host name (or for all hosts). Fix: give each service on these hosts its own proxy.host',
+          'ProxyConflict',
+        );
+      }
       if (/failed to become healthy|unhealthy|timeout/i.test(why)) {
         throw ApplicationFailure.nonRetryable(
           `${container} on ${host} did not pass the health check (${route.healthCheck?.path ?? '/up'} on port ${appPort}) within ${plan.deployTimeout}s: ${why}\n` +

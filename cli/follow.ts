@@ -115,12 +115,15 @@ function safeDecode(payload: temporal.api.common.v1.IPayload): unknown {
   }
 }
 
+/** Temporal's own wrapping messages, which say nothing a user can act on. */
+const wrappers = new Set(['Activity task failed', 'Activity task timed out', 'Workflow execution failed']);
+
 /** The failure and its causes, one per line, outermost first, without repeats. */
 export function failureMessage(failure: temporal.api.failure.v1.IFailure | null | undefined): string {
   const parts: string[] = [];
   for (let f = failure; f; f = f.cause) {
     const m = (f.message ?? '').trim();
-    if (m && !parts.some((p) => p.includes(m))) parts.push(m);
+    if (m && !wrappers.has(m) && !parts.some((p) => p.includes(m))) parts.push(m);
   }
   return parts.join('\n') || 'failed';
 }

@@ -1,5 +1,6 @@
 // The plan: everything a deploy will do, fixed when its workflow starts. Plain JSON (it is the
 // workflow's input, readable in the Temporal UI); secrets only as Sealed values.
+import type { Config } from '../config/schema';
 import type { DockerOptions, LoggingParams } from '../commands/options';
 import type { ProxyDeployParams, ProxyRunParams } from '../commands/proxy';
 
@@ -57,7 +58,7 @@ export interface Plan {
   proxy: ProxyRunParams;
   roles: RolePlan[];
   ssh: SshSettings;
-  boot: { limit: number | string | null; wait: number };
+  boot: Config['boot'];
   retainContainers: number;
   deployTimeout: number;
   drainTimeout: number;

@@ -14,7 +14,8 @@ import type { createHostActivities } from '../activities/host';
 import type { createLocalActivities } from '../activities/local';
 import type { BootResult } from '../activities/results';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
-import { batchSize, slices } from './batches';
+import { bootGroupSize } from '../config/boot';
+import { slices } from './batches';
 import { abortSignal, pauseSignal, resumeSignal, statusQuery } from './signals';
 import type { DeployStatus, HostStep } from './status';
 
@@ -99,11 +100,11 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
 
     status.phase = 'booting';
     const batches = plan.roles.flatMap((role) =>
-      slices(role.hosts, batchSize(plan.boot.limit, role.hosts.length)).map((hs) => ({ role, hosts: hs })),
+      slices(role.hosts, bootGroupSize(plan, role.hosts.length)).map((hs) => ({ role, hosts: hs })),
     );
     status.batch.total = batches.length;
     for (const [i, batch] of batches.entries()) {
-      if (i > 0 && plan.boot.wait > 0) await sleep(`${plan.boot.wait}s`);
+      if (i > 0 && plan.boot.wait) await sleep(`${plan.boot.wait}s`);
       await condition(() => !status.paused || abortReason !== null);
       if (abortReason !== null) throw ApplicationFailure.nonRetryable(`deploy aborted: ${abortReason}`, 'Aborted');
       status.batch.index = i + 1;

@@ -11,7 +11,8 @@ import { openSession, type Session } from '../temporal';
 import { follow, runningDeploy } from './deploy';
 
 async function withRunning<T>(ctx: CommandContext, what: string, act: (s: Session, r: NonNullable<Awaited<ReturnType<typeof runningDeploy>>>, out: Output, workflowId: string) => Promise<T>): Promise<T> {
-  const { service, destination, hosts } = await loadService(ctx);
+  const { config, destination, hosts } = await loadService(ctx);
+  const service = config.service;
   const out = new Output(outputOptionsFromEnv(ctx.flags), hosts);
   const session = await openSession(ctx.env, out, { startAgent: true });
   try {

@@ -6,7 +6,6 @@ export interface ContainerInfo {
   name: string;
   state: string;
   labels: Record<string, string>;
-  ports: string;
 }
 
 export function labHost(lab: Lab, address: string): LabHost {
@@ -21,13 +20,13 @@ export function containers(host: LabHost, service: string): ContainerInfo[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const c = JSON.parse(line) as { ID: string; Names: string; State: string; Labels: string; Ports: string };
+      const c = JSON.parse(line) as { ID: string; Names: string; State: string; Labels: string };
       const labels = Object.fromEntries(
         c.Labels.split(',')
           .filter(Boolean)
           .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
       );
-      return { id: c.ID, name: c.Names, state: c.State, labels, ports: c.Ports };
+      return { id: c.ID, name: c.Names, state: c.State, labels };
     });
 }
 
@@ -37,7 +36,7 @@ export function runningContainers(host: LabHost, service: string): ContainerInfo
 
 /** kamal-proxy's routes on a host: service name → target. */
 export function proxyRoutes(host: LabHost): string {
-  return onHost(host, 'docker exec kamal-proxy kamal-proxy list');
+  return onHost(host, 'docker exec kamal-proxy kamal-proxy list').replace(/\x1b\[[0-9;]*m/g, '');
 }
 
 /** A fingerprint of everything a deploy may change on a host, to prove a step changed nothing. */
@@ -49,5 +48,15 @@ export function hostSnapshot(host: LabHost, service: string): string {
       `docker image ls --no-trunc --format '{{.Repository}}:{{.Tag}} {{.ID}}' | sort; ` +
       `find .kamal -type f -printf '%p %m %s\\n' 2>/dev/null | sort; ` +
       `find .kamal -type f -name '*.env' -exec md5sum {} + 2>/dev/null | sort`,
+  );
+}
+
+/** Leaves a host with nothing of the service: containers, proxy routes, its files under .kamal. */
+export function removeService(host: LabHost, service: string): void {
+  onHost(
+    host,
+    `docker ps -aq --filter label=service=${service} | xargs -r docker rm -f >/dev/null; ` +
+      `for s in $(docker exec kamal-proxy kamal-proxy list 2>/dev/null | sed 's/\\x1b\\[[0-9;]*m//g' | awk '{print $1}' | grep '^${service}-'); do docker exec kamal-proxy kamal-proxy remove "$s"; done; ` +
+      `rm -rf .kamal/apps/${service} .kamal/apps/${service}-* .kamal/lock-${service} .kamal/lock-${service}-*; true`,
   );
 }

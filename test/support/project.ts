@@ -40,7 +40,6 @@ export function appConfig(lab: Lab, service: string, hosts: string[]): Record<st
     },
     env: { clear: { APP_MODE: 'lab' }, secret: ['APP_SECRET'] },
     ssh: { user: lab.hosts[0]!.user, keys: [lab.hosts[0]!.key] },
-    builder: { args: { BASE_IMAGE: lab.baseImage } },
     boot: { limit: 1, wait: 1 },
     deploy_timeout: 20,
     drain_timeout: 2,

@@ -1,0 +1,65 @@
+// The app's checkout as the CLI sees it: config (with destination), secrets, version → plan.
+import { allHosts, loadConfig, resolveConfigSecrets, type Config } from '../config';
+import type { Plan } from '../plan/types';
+import type { SshTarget } from '../ssh/target';
+import { appVersion } from './app-version';
+import type { CommandContext } from './registry';
+
+export interface Service {
+  config: Config;
+  destination: string | null;
+  hosts: string[];
+  sshTarget(host: string): SshTarget;
+}
+
+export async function loadService(ctx: CommandContext): Promise<Service> {
+  const loaded = loadConfig({
+    cwd: ctx.cwd,
+    configFile: typeof ctx.flags['config-file'] === 'string' ? ctx.flags['config-file'] : undefined,
+    destination: typeof ctx.flags.destination === 'string' ? ctx.flags.destination : undefined,
+    env: ctx.env,
+  });
+  const { config } = loaded;
+  return {
+    config,
+    destination: loaded.destination ?? null,
+    hosts: allHosts(config),
+    sshTarget: (host) => ({ host, user: config.ssh.user, port: config.ssh.port, keys: config.ssh.keys }),
+  };
+}
+
+export interface Project extends Service {
+  plan(home: string): Plan;
+}
+
+export async function loadProject(ctx: CommandContext, options: { kind: Plan['kind']; version?: string }): Promise<Project> {
+  const service = await loadService(ctx);
+  const secrets = resolveConfigSecrets(
+    { config: service.config, files: [], destination: service.destination ?? undefined },
+    { cwd: ctx.cwd, env: ctx.env },
+  );
+  const version = appVersion(ctx.cwd, options.version ?? (typeof ctx.flags.version === 'string' ? ctx.flags.version : undefined));
+  const [{ buildPlan }, { loadSealKey }, { machineId }, { localQueue }] = await Promise.all([
+    import('../plan/build'),
+    import('../plan/seal'),
+    import('../worker/home'),
+    import('../worker/queues'),
+  ]);
+  return {
+    ...service,
+    plan: (home) =>
+      buildPlan({
+        config: service.config,
+        secrets,
+        destination: service.destination,
+        kind: options.kind,
+        version,
+        sealKey: loadSealKey(home, ctx.env),
+        cwd: ctx.cwd,
+        localQueue: localQueue(machineId(home)),
+        skipPush: Boolean(ctx.flags['skip-push']),
+        skipHooks: Boolean(ctx.flags['skip-hooks']),
+        command: options.kind,
+      }),
+  };
+}
