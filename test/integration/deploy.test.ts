@@ -49,11 +49,12 @@ describe('deploy to lab hosts (walking skeleton)', function () {
       assert.equal(c!.labels.role, 'web');
       assert.equal(c!.labels.destination, '');
       assert.equal(onHost(host, `docker port ${c!.name}`).trim(), '', 'the app container publishes no port');
-      assert.match(proxyRoutes(host), new RegExp(`${project.service}-web\\s+${project.service}-web-v1:3000`));
+      assert.match(proxyRoutes(host), new RegExp(`^${project.service}-web\\s+\\*\\s+/\\s+${project.service}-web-v1:3000\\s+running`, 'm'));
       const envFile = `.kamal/apps/${project.service}/env/roles/web.env`;
       assert.equal(onHost(host, `stat -c %a ${envFile}`).trim(), '600');
-      assert.equal(onHost(host, `docker exec ${c!.name} printenv APP_SECRET`).trim(), SENTINEL);
-      assert.equal(onHost(host, `docker exec ${c!.name} printenv APP_MODE`).trim(), 'lab');
+      const env = onHost(host, `docker exec ${c!.name} env`);
+      assert.match(env, new RegExp(`^APP_SECRET=${SENTINEL}$`, 'm'));
+      assert.match(env, /^APP_MODE=lab$/m);
     }
   });
 

@@ -1,0 +1,58 @@
+// With no SEXTANT_TEMPORAL_ADDRESS, the CLI starts its own agent: a worker plus the Temporal dev
+// server of temporal-dev.yml (its ports moved off the lab server's by the environment override).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isAlive as alive } from '../../worker/processes';
+import { runCli, runCliOk } from '../support/cli';
+import { labHost, removeService } from '../support/hosts';
+import { get } from '../support/http';
+import { makeProject, type Project } from '../support/project';
+
+const PORT = 17733;
+const UI_PORT = 18733;
+
+describe('the agent on a laptop (no shared Temporal)', function () {
+  let project: Project;
+  const cli = (...args: string[]) => runCliOk(args, { cwd: project.dir, env: project.env });
+
+  before(function () {
+    project = makeProject({
+      hosts: 1,
+      temporal: 'agent',
+      env: { SEXTANT_DEV_SERVER_PORT: String(PORT), SEXTANT_DEV_SERVER_UI_PORT: String(UI_PORT) },
+    });
+  });
+
+  it('deploy starts the agent and its dev server, and succeeds', async function () {
+    const r = await cli('deploy', '--version', 'v1');
+    assert.match(r.stdout, /Deployed/);
+    assert.match(r.stdout, new RegExp(`http://127\\.0\\.0\\.1:${UI_PORT}/namespaces/default/workflows/`));
+    assert.equal((await get(`http://${project.hosts[0]}/version`)).body.trim(), 'v1');
+    assert.ok(existsSync(join(project.home, 'temporal', 'dev.db')), 'the dev server keeps its state in SEXTANT_HOME');
+  });
+
+  it('agent status --json shows the worker and the dev server', async function () {
+    const r = await cli('agent', 'status', '--json');
+    const status = JSON.parse(r.stdout) as { worker: { pid: number } | null; server: { pid: number; address: string; ui: string } | null };
+    assert.ok(status.worker && alive(status.worker.pid), 'worker running');
+    assert.ok(status.server && alive(status.server.pid), 'dev server running');
+    assert.equal(status.server.address, `127.0.0.1:${PORT}`);
+    assert.equal(status.server.ui, `http://127.0.0.1:${UI_PORT}`);
+    assert.equal((await get(`http://127.0.0.1:${UI_PORT}/`)).status, 200, 'the Temporal UI answers');
+  });
+
+  it('agent stop stops both', async function () {
+    const before = JSON.parse((await cli('agent', 'status', '--json')).stdout) as { worker: { pid: number }; server: { pid: number } };
+    await cli('agent', 'stop');
+    assert.ok(!alive(before.worker.pid), 'worker stopped');
+    assert.ok(!alive(before.server.pid), 'dev server stopped');
+    assert.deepEqual(JSON.parse((await cli('agent', 'status', '--json')).stdout), { worker: null, server: null });
+  });
+
+  after(async function () {
+    if (!project) return;
+    await runCli(['agent', 'stop'], { cwd: project.dir, env: project.env });
+    for (const address of project.hosts) removeService(labHost(project.lab, address), project.service);
+  });
+});
