@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 
 export interface LocalResult {
   code: number | null;
+  /** Set when the program was killed (then code is null). */
+  signal: NodeJS.Signals | null;
   /** stdout and stderr interleaved, last 20 000 characters. */
   output: string;
 }
@@ -19,18 +21,25 @@ export async function runLocal(
   const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  // EPIPE when the program exits without reading its stdin: unhandled, it would kill the worker.
+  child.stdin.on('error', () => undefined);
   child.stdin.end(options.stdin ?? '');
   const beat = setInterval(() => ctx.heartbeat(), 5000);
   const onCancel = () => child.kill('SIGTERM');
   ctx.cancellationSignal.addEventListener('abort', onCancel);
   try {
-    const code = await new Promise<number | null>((resolve, reject) => {
+    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
       child.on('error', reject);
-      child.on('close', resolve);
+      child.on('close', (code, signal) => resolve({ code, signal }));
     });
-    return { code, output };
+    return { code, signal, output };
   } finally {
     clearInterval(beat);
     ctx.cancellationSignal.removeEventListener('abort', onCancel);
   }
+}
+
+/** The last `count` lines of a program's output, for an error message. */
+export function lastLines(output: string, count: number): string {
+  return output.trimEnd().split('\n').slice(-count).join('\n');
 }

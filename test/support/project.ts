@@ -25,6 +25,8 @@ export interface ProjectOptions {
   /** Use the lab's Temporal (default) or none (the agent's own dev server). */
   temporal?: 'lab' | 'agent';
   env?: NodeJS.ProcessEnv;
+  /** Hook scripts (name → script), written executable to .kamal/hooks/ and committed with the app. */
+  hooks?: Record<string, string>;
 }
 
 export function appConfig(lab: Lab, service: string, hosts: string[]): Record<string, unknown> {
@@ -64,6 +66,8 @@ export function makeProject(options: ProjectOptions = {}): Project {
   writeFileSync(join(dir, 'config', 'deploy.yml'), stringify({ ...appConfig(lab, service, hosts), ...options.config }));
   const secrets = { REGISTRY_PASSWORD: lab.registry.password, APP_SECRET: 'not-a-real-secret', ...options.secrets };
   writeFileSync(join(dir, '.kamal', 'secrets'), Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join(''));
+  if (options.hooks) mkdirSync(join(dir, '.kamal', 'hooks'));
+  for (const [name, script] of Object.entries(options.hooks ?? {})) writeFileSync(join(dir, '.kamal', 'hooks', name), script, { mode: 0o755 });
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
   git('init', '-q');
   git('-c', 'user.email=lab@sextant.test', '-c', 'user.name=lab', 'add', '-A');
