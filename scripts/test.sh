@@ -14,7 +14,7 @@ npx mocha --config .mocharc.unit.json 2>&1 | tee "$results/unit.txt"
 if [ "${SEXTANT_SKIP_LAB:-}" != 1 ]; then
   trap 'bash test/lab/down.sh >/dev/null 2>&1 || true' EXIT
   if bash test/lab/up.sh --hosts "${SEXTANT_LAB_HOSTS:-3}"; then
-    npx mocha --config .mocharc.integration.json 2>&1 | tee "$results/integration.txt"
+    npx mocha --config .mocharc.integration.json 'dist/test/integration/**/*.test.js' 2>&1 | tee "$results/integration.txt"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   else
     echo "lab:up failed: integration tests not run" >&2
