@@ -134,6 +134,18 @@ export function createHostActivities(deps: HostDeps) {
       if (held.code === 0 && lock.decodeLockDetails(held.stdout).deployId === plan.deployId) await r.ok(lock.releaseLock(scope));
     },
 
+    /** Rewrites the message of this deploy's lock (e.g. "rollback failed"), so `lock status` says why it stays. */
+    async noteLock(plan: Plan, message: string): Promise<void> {
+      const r = on(plan, primaryHost(plan));
+      const scope = { service: plan.service, destination: plan.destination ?? undefined };
+      const held = await r.run(lock.readLockDetails(scope));
+      if (held.code !== 0) return;
+      const details = lock.decodeLockDetails(held.stdout);
+      if (details.deployId !== plan.deployId) return;
+      const text = lock.lockDetails({ lockedBy: details.lockedBy, at: new Date(details.at), version: details.version, message, deployId: plan.deployId });
+      await r.upload(lock.lockDetailsFile(scope), lock.encodeLockDetails(text), 0o644);
+    },
+
     /** Starts this deploy's container of `role` (renaming a same-named older one, as Kamal does). */
     async bootContainer(plan: Plan, host: string, roleName: string): Promise<BootResult> {
       const r = on(plan, host);

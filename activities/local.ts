@@ -8,7 +8,7 @@ import * as registry from '../commands/registry';
 import { openValue } from '../plan/seal';
 import type { Plan } from '../plan/types';
 import { runHookFile } from './hooks';
-import { runLocal } from './local-exec';
+import { lastLines, runLocal } from './local-exec';
 
 export interface LocalDeps {
   sealKey: () => Buffer;
@@ -17,7 +17,7 @@ export interface LocalDeps {
 export function createLocalActivities(deps: LocalDeps) {
   const must = async (what: string, argv: string[], cwd: string, stdin?: string) => {
     const { code, output } = await runLocal(argv, { cwd, stdin });
-    if (code !== 0) throw ApplicationFailure.retryable(`${what} failed (exit ${code}):\n${output.trimEnd().split('\n').slice(-30).join('\n')}`, 'LocalCommandFailed');
+    if (code !== 0) throw ApplicationFailure.retryable(`${what} failed (exit ${code}):\n${lastLines(output, 30)}`, 'LocalCommandFailed');
   };
   return {
     async runHook(plan: Plan, name: string, hosts: string[]): Promise<boolean> {

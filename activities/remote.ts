@@ -41,6 +41,8 @@ export function remote(deps: HostDeps, plan: Plan, host: string): Remote {
   };
   const withHeartbeat = async <T>(what: () => Promise<T>): Promise<T> => {
     const ctx = safeContext();
+    // Beat at every command too: an activity made of many short commands must not look dead.
+    ctx?.heartbeat();
     const beat = ctx ? setInterval(() => ctx.heartbeat(), 5000) : null;
     try {
       return await what();
@@ -56,7 +58,7 @@ export function remote(deps: HostDeps, plan: Plan, host: string): Remote {
       wrap(() => withHeartbeat(() => deps.pool.execOrThrow(target, argv, { stdin: o.stdin, timeoutSeconds: o.timeoutSeconds ?? 120 }))).then(
         (r) => r.stdout,
       ),
-    upload: (path, content, mode) => wrap(() => deps.pool.upload(target, path, content, mode)),
+    upload: (path, content, mode) => wrap(() => withHeartbeat(() => deps.pool.upload(target, path, content, mode))),
   };
 }
 

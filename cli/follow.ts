@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Output } from './output';
-import { chattySteps, describeStep } from './steps';
+import { chattySteps, describeStep, skippedStep } from './steps';
 
 const T = temporal.api.enums.v1.EventType;
 
@@ -31,12 +31,14 @@ export async function followWorkflow(client: Client, workflowId: string, runId: 
       running.size === 0 ? '' : [...running].map((id) => scheduled.get(id)).map((s) => `${s!.host ?? ''} ${s!.step}`.trim()).join(' · '),
     );
   for (;;) {
-    const page = await client.workflowService.getWorkflowExecutionHistory({
-      namespace: client.options.namespace,
-      execution: { workflowId, runId },
-      waitNewEvent: true,
-      nextPageToken,
-    });
+    const page = await outlastRestarts(out, () =>
+      client.workflowService.getWorkflowExecutionHistory({
+        namespace: client.options.namespace,
+        execution: { workflowId, runId },
+        waitNewEvent: true,
+        nextPageToken,
+      }),
+    );
     for (const e of page.history?.events ?? []) {
       const at = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
       const id = String(e.eventId);
@@ -64,6 +66,8 @@ export async function followWorkflow(client: Client, workflowId: string, runId: 
           running.delete(key);
           if (!s || (chattySteps.has(s.type) && !verbose)) break;
           const ok = e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED;
+          const result = e.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
+          if (ok && result && skippedStep(s.type, safeDecode(result))) break;
           const failure = e.activityTaskFailedEventAttributes?.failure ?? e.activityTaskTimedOutEventAttributes?.failure;
           out.emit({
             event: 'step',
@@ -104,6 +108,25 @@ export async function followWorkflow(client: Client, workflowId: string, runId: 
     }
     progress();
     nextPageToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
+  }
+}
+
+/** gRPC UNAVAILABLE: the Temporal server restarts (the deploy itself goes on). */
+const UNAVAILABLE = 14;
+const OUTLAST_MS = 5 * 60 * 1000;
+
+/** Retries a history poll while the server is unreachable, for up to 5 minutes. */
+async function outlastRestarts<T>(out: Output, poll: () => Promise<T>): Promise<T> {
+  const since = Date.now();
+  for (;;) {
+    try {
+      return await poll();
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      if (code !== UNAVAILABLE || Date.now() - since > OUTLAST_MS) throw err;
+      out.setProgress('Temporal is unreachable; the deploy continues on its own. Retrying...');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
 

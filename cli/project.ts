@@ -1,14 +1,18 @@
 // The app's checkout as the CLI sees it: config (with destination), secrets, version → plan.
-import { allHosts, loadConfig, resolveConfigSecrets, type Config } from '../config';
+import { loadConfig, resolveConfigSecrets, roles, type Config } from '../config';
+import { SelectionError, selectRoles, type Selection } from '../plan/select';
 import type { Plan } from '../plan/types';
 import type { SshTarget } from '../ssh/target';
 import { appVersion } from './app-version';
+import { UsageError } from './args';
 import type { CommandContext } from './registry';
 
 export interface Service {
   config: Config;
   destination: string | null;
+  /** The hosts the command touches (after -h/-r/-p). */
   hosts: string[];
+  selection: Selection;
   sshTarget(host: string): SshTarget;
 }
 
@@ -20,12 +24,25 @@ export async function loadService(ctx: CommandContext): Promise<Service> {
     env: ctx.env,
   });
   const { config } = loaded;
+  const selection = selectionFlags(ctx);
+  let selected;
+  try {
+    selected = selectRoles(roles(config), selection);
+  } catch (err) {
+    throw err instanceof SelectionError ? new UsageError(err.message) : err;
+  }
   return {
     config,
     destination: loaded.destination ?? null,
-    hosts: allHosts(config),
+    hosts: [...new Set(selected.flatMap((r) => r.hosts))],
+    selection,
     sshTarget: (host) => ({ host, user: config.ssh.user, port: config.ssh.port, keys: config.ssh.keys }),
   };
+}
+
+function selectionFlags(ctx: CommandContext): Selection {
+  const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+  return { hosts: list(ctx.flags.hosts), roles: list(ctx.flags.roles), primary: ctx.flags.primary === true };
 }
 
 export interface Project extends Service {
@@ -60,6 +77,7 @@ export async function loadProject(ctx: CommandContext, options: { kind: Plan['ki
         skipPush: Boolean(ctx.flags['skip-push']),
         skipHooks: Boolean(ctx.flags['skip-hooks']),
         command: options.kind,
+        selection: service.selection,
       }),
   };
 }

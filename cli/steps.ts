@@ -7,6 +7,7 @@ const names: Record<string, string> = {
   pullImage: 'pull image',
   acquireLock: 'acquire lock',
   releaseLock: 'release lock',
+  noteLock: 'note on the lock why it stays',
   ensureProxy: 'start kamal-proxy',
   bootContainer: 'boot',
   switchProxy: 'switch proxy',
@@ -20,9 +21,18 @@ const names: Record<string, string> = {
 /** Steps too frequent to list unless --verbose. */
 export const chattySteps = new Set(['probeHealth']);
 
+/** Steps whose second argument is not a host. */
+const notOnAHost = new Set(['noteLock']);
+
+/** A hook step that found no hook file (or -H) returns false: not worth a line. */
+export function skippedStep(activityType: string, result: unknown): boolean {
+  return activityType === 'runHook' && result === false;
+}
+
 export function describeStep(activityType: string, args: unknown[]): { host: string | null; step: string } {
   const base = names[activityType] ?? activityType;
   if (activityType === 'runHook') return { host: null, step: `${base} ${String(args[1])}` };
+  if (notOnAHost.has(activityType)) return { host: null, step: base };
   const host = typeof args[1] === 'string' ? args[1] : null;
   const role = typeof args[2] === 'string' ? ` ${args[2]}` : '';
   return { host, step: `${base}${role}` };

@@ -191,11 +191,11 @@ export function parseContainerList(stdout: string): ContainerSummary[] {
     });
 }
 
+// The whole .State: Docker's templates fail on a missing key, and .State.Health exists only
+// for images with a health check.
 const INSPECT_FORMAT =
-  '{"id":{{json .Id}},"name":{{json .Name}},"status":{{json .State.Status}},' +
-  '"health":{{if .State.Health}}{{json .State.Health.Status}}{{else}}null{{end}},' +
-  '"exitCode":{{json .State.ExitCode}},"restartCount":{{json .RestartCount}},' +
-  '"startedAt":{{json .State.StartedAt}},"image":{{json .Config.Image}},' +
+  '{"id":{{json .Id}},"name":{{json .Name}},"state":{{json .State}},' +
+  '"restartCount":{{json .RestartCount}},"image":{{json .Config.Image}},' +
   `"deployId":{{json (index .Config.Labels "${DEPLOY_ID_LABEL}")}},` +
   `"ip":{{with index .NetworkSettings.Networks "${NETWORK}"}}{{json .IPAddress}}{{else}}null{{end}}}`;
 
@@ -222,14 +222,15 @@ export interface ContainerDetails {
 export function parseContainerInspect(stdout: string): ContainerDetails {
   const o = JSON.parse(stdout.trim()) as Record<string, unknown>;
   const s = (k: string): string => (typeof o[k] === 'string' ? (o[k] as string) : '');
+  const state = (o.state ?? {}) as { Status?: string; ExitCode?: number; StartedAt?: string; Health?: { Status?: string } };
   return {
     id: s('id'),
     name: s('name').replace(/^\//, ''),
-    status: s('status'),
-    health: typeof o.health === 'string' ? o.health : null,
-    exitCode: typeof o.exitCode === 'number' ? o.exitCode : 0,
+    status: state.Status ?? '',
+    health: state.Health?.Status ?? null,
+    exitCode: state.ExitCode ?? 0,
     restartCount: typeof o.restartCount === 'number' ? o.restartCount : 0,
-    startedAt: s('startedAt'),
+    startedAt: state.StartedAt ?? '',
     image: s('image'),
     deployId: s('deployId'),
     ip: typeof o.ip === 'string' && o.ip ? o.ip : null,
@@ -243,11 +244,6 @@ export function containerIp(name: string): string[] {
     `{{with index .NetworkSettings.Networks "${NETWORK}"}}{{.IPAddress}}{{end}}`,
     checkContainer(name),
   ];
-}
-
-/** Docker health-check log as JSON (`null` without a health check), to explain a failed boot. */
-export function healthLog(name: string): string[] {
-  return ['docker', 'container', 'inspect', '--format', '{{json .State.Health}}', checkContainer(name)];
 }
 
 /** Last lines of a container's output; the caller merges stderr (Docker replays the app's stderr there). */

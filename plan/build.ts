@@ -1,5 +1,6 @@
 // Config + secrets + command options → the plan a workflow runs. Secrets are sealed here, the
 // last moment they exist in the clear on the deploying machine before the plan leaves it.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { credentialValue, roles, type Config } from '../config';
@@ -7,6 +8,7 @@ import { imageRepository } from '../commands/naming';
 import type { ProxyRunParams } from '../commands/proxy';
 import type { RoleProxy } from '../config/roles';
 import { sealMap, sealValue } from './seal';
+import { selectRoles, type Selection } from './select';
 import type { Plan, ProxyRoute, RolePlan } from './types';
 
 export interface PlanOptions {
@@ -21,6 +23,8 @@ export interface PlanOptions {
   skipPush: boolean;
   skipHooks: boolean;
   command: string;
+  /** -h/-r/-p: only these roles and hosts. */
+  selection?: Selection;
   now?: Date;
 }
 
@@ -29,7 +33,14 @@ export function newDeployId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
 }
 
-export function performer(): string {
+/** Who deploys, as Kamal records it: git's user.email, else the login name. */
+export function performer(cwd = process.cwd()): string {
+  try {
+    const email = execFileSync('git', ['config', 'user.email'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (email) return email;
+  } catch {
+    // no git, or no user.email
+  }
   try {
     return userInfo().username;
   } catch {
@@ -57,7 +68,7 @@ export function buildPlan(o: PlanOptions): Plan {
   const now = o.now ?? new Date();
   const registryPassword = credentialValue(config.registry?.password, secrets);
   const registryUser = credentialValue(config.registry?.username, secrets);
-  const rolePlans: RolePlan[] = roles(config).map((r) => ({
+  const rolePlans: RolePlan[] = selectRoles(roles(config), o.selection ?? {}).map((r) => ({
     name: r.name,
     primary: r.primary,
     hosts: r.hosts,
@@ -99,7 +110,7 @@ export function buildPlan(o: PlanOptions): Plan {
       o.kind === 'deploy' && !o.skipPush
         ? { context: config.builder.context ?? '.', dockerfile: config.builder.dockerfile, args: config.builder.args }
         : null,
-    source: { queue: o.localQueue, cwd: o.cwd, performer: performer(), hooksPath: config.hooks_path, skipHooks: o.skipHooks, command: o.command },
+    source: { queue: o.localQueue, cwd: o.cwd, performer: performer(o.cwd), hooksPath: config.hooks_path, skipHooks: o.skipHooks, command: o.command },
     startedAt: now.toISOString(),
   };
 }

@@ -23,7 +23,7 @@ export interface SshPoolOptions {
   idleTimeoutMs?: number;
   /** TCP connect + SSH handshake + auth. Default 15 s. */
   connectTimeoutMs?: number;
-  /** Keepalive probe interval. Default 5 s; the link is declared dead after keepaliveCountMax misses. */
+  /** Keepalive probe interval. Default 3 s: a dead link is noticed within ~12 s (keepaliveCountMax misses). */
   keepaliveIntervalMs?: number;
   /** Default 3. */
   keepaliveCountMax?: number;
@@ -65,7 +65,7 @@ export class SshPool {
     this.maxSessions = opts.maxSessionsPerConnection ?? 8;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 120_000;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 15_000;
-    this.keepaliveIntervalMs = opts.keepaliveIntervalMs ?? 5_000;
+    this.keepaliveIntervalMs = opts.keepaliveIntervalMs ?? 3_000;
     this.keepaliveCountMax = opts.keepaliveCountMax ?? 3;
   }
 

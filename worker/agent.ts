@@ -3,7 +3,7 @@
 // the CLI never stops a deploy; any later command restarts whatever died.
 import { join } from 'node:path';
 import { agentDir } from './home';
-import { devServerArgs, temporalBinary, waitForPort } from './dev-server';
+import { devServerArgs, portOpen, temporalBinary, waitForPort } from './dev-server';
 import { readPid, spawnDetached, stopProcess } from './processes';
 import type { TemporalSettings } from './temporal-settings';
 
@@ -38,6 +38,13 @@ export async function ensureAgent(settings: TemporalSettings, home: string, env:
   const started: string[] = [];
   const dev = settings.devServer;
   if (dev && !readPid(f.serverPid)) {
+    // Someone else's server there would take our deploys into its database: refuse.
+    if (await portOpen(dev.ip, dev.port)) {
+      throw new Error(
+        `${settings.address} is taken by a process that is not this agent's Temporal dev server. ` +
+          'Fix: set SEXTANT_TEMPORAL_ADDRESS to use that Temporal, or SEXTANT_DEV_SERVER_PORT to run the agent\'s server on another port',
+      );
+    }
     const pid = spawnDetached(temporalBinary(env), devServerArgs(dev, home), f.serverLog, f.serverPid, env);
     if (!(await waitForPort(dev.ip, dev.port, 30000))) {
       throw new Error(`the Temporal dev server (pid ${pid}) did not open ${settings.address} within 30 s; see ${f.serverLog}`);

@@ -33,16 +33,19 @@ export function devServerArgs(config: DevServerConfig, home: string): string[] {
   ];
 }
 
+export function portOpen(host: string, port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** Resolves true once something accepts TCP connections on host:port. */
 export async function waitForPort(host: string, port: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port });
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return true;
+    if (await portOpen(host, port)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;

@@ -10,6 +10,7 @@ import { workflowBundlePath } from './bundle-path';
 import { connectionOptions } from './connect';
 import { knownHostsFile } from './home';
 import { HOST_QUEUE } from './queues';
+import { testHoldInterceptors } from './test-holds';
 import type { TemporalSettings } from './temporal-settings';
 
 export interface WorkerOptions {
@@ -34,6 +35,7 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
     shutdownGraceTime: '10s',
     shutdownForceTime: '20s',
     stickyQueueScheduleToStartTimeout: '2s',
+    interceptors: { activity: testHoldInterceptors(process.env.SEXTANT_TEST_HOLD_DIR) },
   } as const;
   const workers = [
     await Worker.create({

@@ -1,6 +1,7 @@
 // The deploy (and rollback) workflow: order, batches, durable timers, health loops and
 // compensation. Deterministic: every side effect is an activity, every wait a durable timer.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -23,13 +24,18 @@ type HostActivities = ReturnType<typeof createHostActivities>;
 type LocalActivities = ReturnType<typeof createLocalActivities>;
 
 
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 };
+// About a minute of retries: rides out a lost link or a restarting dockerd, then fails naming the host.
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 7 };
 
-const host = proxyActivities<HostActivities>({ startToCloseTimeout: '2m', retry });
-const longHost = proxyActivities<HostActivities>({ startToCloseTimeout: '20m', heartbeatTimeout: '30s', retry });
+// Activities heartbeat at least every 5 s (activities/remote.ts), so a killed worker's step is
+// retried elsewhere after 15 s instead of after its whole start-to-close timeout.
+const host = proxyActivities<HostActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry });
+const longHost = proxyActivities<HostActivities>({ startToCloseTimeout: '20m', heartbeatTimeout: '15s', retry });
 
 export interface DeployOptions {
   rollbackOnFailure: boolean;
+  /** How long to wait for an on-host lock held by someone else (`--lock-wait`); 0 fails at once. */
+  lockWaitSeconds?: number;
 }
 
 interface Switched {
@@ -63,7 +69,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
   const local = proxyActivities<LocalActivities>({
     taskQueue: plan.source.queue,
     startToCloseTimeout: '60m',
-    heartbeatTimeout: '60s',
+    heartbeatTimeout: '15s',
     retry: { ...retry, maximumAttempts: 3 },
   });
   const step = (h: string, s: HostStep, version?: string) => {
@@ -90,7 +96,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       }),
     );
     status.phase = 'locking';
-    await host.acquireLock(plan);
+    await acquireLock(plan, options.lockWaitSeconds ?? 0, status);
     locked = true;
     await hook('pre-deploy');
     status.phase = 'starting proxy';
@@ -104,7 +110,8 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
     );
     status.batch.total = batches.length;
     for (const [i, batch] of batches.entries()) {
-      if (i > 0 && plan.boot.wait) await sleep(`${plan.boot.wait}s`);
+      // boot.wait is a durable timer that an abort cuts short.
+      if (i > 0 && plan.boot.wait) await condition(() => abortReason !== null, `${plan.boot.wait}s`);
       await condition(() => !status.paused || abortReason !== null);
       if (abortReason !== null) throw ApplicationFailure.nonRetryable(`deploy aborted: ${abortReason}`, 'Aborted');
       status.batch.index = i + 1;
@@ -120,17 +127,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
     status.phase = 'failed';
     status.error = errorMessage(err);
     await CancellationScope.nonCancellable(async () => {
-      if (options.rollbackOnFailure && switched.length > 0) {
-        status.phase = 'rolling back';
-        await Promise.all(
-          switched.map(async ({ host: h, role, boot }) => {
-            step(h, 'rolling back');
-            await host.revertHost(plan, h, role.name, boot);
-            step(h, 'rolled back', boot.previous?.version);
-          }),
-        );
-        status.phase = 'rolled back';
-      }
+      if (options.rollbackOnFailure && switched.length > 0) await rollBack(plan, switched, status, step);
       if (locked) await host.releaseLock(plan);
     });
     if (isCancellation(err)) throw err;
@@ -139,6 +136,55 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
   await host.releaseLock(plan);
   await hook('post-deploy');
   return status;
+}
+
+async function acquireLock(plan: Plan, waitSeconds: number, status: DeployStatus): Promise<void> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    try {
+      return await host.acquireLock(plan);
+    } catch (err) {
+      const held = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'LockHeld';
+      if (!held || Date.now() >= deadline) throw err;
+      status.phase = 'waiting for the lock';
+      await sleep('5s');
+    }
+  }
+}
+
+/**
+ * Puts every switched host back on its previous version. If that fails too, the hosts need a
+ * person: the lock stays, its message and the failure say each host's state.
+ */
+async function rollBack(plan: Plan, switched: Switched[], status: DeployStatus, step: (h: string, s: HostStep, version?: string) => void): Promise<void> {
+  status.phase = 'rolling back';
+  const results = await Promise.allSettled(
+    switched.map(async ({ host: h, role, boot }) => {
+      step(h, 'rolling back');
+      try {
+        await host.revertHost(plan, h, role.name, boot);
+      } catch (err) {
+        step(h, 'rollback failed');
+        throw err;
+      }
+      step(h, 'rolled back', boot.previous?.version);
+    }),
+  );
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length === 0) {
+    status.phase = 'rolled back';
+    return;
+  }
+  status.phase = 'rollback failed';
+  const states = Object.entries(status.hosts)
+    .map(([h, s]) => `  ${h}: ${s.step}${s.version ? ` (serving ${s.version})` : ''}`)
+    .join('\n');
+  await host.noteLock(plan, `rollback of ${plan.kind} ${plan.version} failed; hosts need attention, see sextant deploy status`).catch(() => undefined);
+  throw ApplicationFailure.nonRetryable(
+    `${status.error}\nThe rollback failed too: ${errorMessage(failed[0]!.reason)}\nEach host's state:\n${states}\n` +
+      'The deploy lock stays held so nothing else deploys onto these hosts. Fix them, then `sextant lock release`.',
+    'RollbackFailed',
+  );
 }
 
 async function bootHost(
@@ -186,6 +232,8 @@ async function awaitHealthy(plan: Plan, h: string, container: string): Promise<v
 }
 
 function errorMessage(err: unknown): string {
+  // "Activity task failed" says nothing; what failed is in the cause.
+  if (err instanceof ActivityFailure && err.cause) return errorMessage(err.cause);
   if (err instanceof Error) {
     const cause = (err as { cause?: unknown }).cause;
     return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message;

@@ -11,7 +11,8 @@ export type HostStep =
   | 'done'
   | 'failed'
   | 'rolling back'
-  | 'rolled back';
+  | 'rolled back'
+  | 'rollback failed';
 
 export interface HostStatus {
   step: HostStep;

@@ -8,25 +8,32 @@ import { outputOptionsFromEnv, Output } from '../output';
 import { loadService } from '../project';
 import type { CommandContext } from '../registry';
 import { openSession, type Session } from '../temporal';
-import { follow, runningDeploy } from './deploy';
+import { follow, latestDeploy, type DeployRun } from './deploy';
 
-async function withRunning<T>(ctx: CommandContext, what: string, act: (s: Session, r: NonNullable<Awaited<ReturnType<typeof runningDeploy>>>, out: Output, workflowId: string) => Promise<T>): Promise<T> {
+type Act<T> = (s: Session, run: DeployRun, out: Output, workflowId: string) => Promise<T>;
+
+/** Runs `act` on the latest deploy of this service and destination (only a running one unless `finished`). */
+async function withDeploy<T>(ctx: CommandContext, what: string, finished: boolean, act: Act<T>): Promise<T> {
   const { config, destination, hosts } = await loadService(ctx);
   const service = config.service;
   const out = new Output(outputOptionsFromEnv(ctx.flags), hosts);
   const session = await openSession(ctx.env, out, { startAgent: true });
   try {
     const workflowId = serviceWorkflowId(service, destination);
-    const running = await runningDeploy(session, workflowId);
-    if (!running) throw new CliError(`no deploy of ${service}${destination ? ` (${destination})` : ''} is running, so there is nothing to ${what}`, EXIT.failed);
-    return await act(session, running, out, workflowId);
+    const run = await latestDeploy(session, workflowId);
+    const name = `${service}${destination ? ` (${destination})` : ''}`;
+    if (!run) throw new CliError(`${name} has never been deployed with Sextant, so there is nothing to ${what}`, EXIT.failed);
+    if (!run.running && !finished) throw new CliError(`no deploy of ${name} is running, so there is nothing to ${what}`, EXIT.failed);
+    return await act(session, run, out, workflowId);
   } finally {
     await session.close();
   }
 }
 
+const withRunning = <T>(ctx: CommandContext, what: string, act: Act<T>) => withDeploy(ctx, what, false, act);
+
 export async function statusCommand(ctx: CommandContext): Promise<number> {
-  return withRunning(ctx, 'show', async (session, running, out, workflowId) => {
+  return withDeploy(ctx, 'show', true, async (session, running, out, workflowId) => {
     const status = await running.handle.query(statusQuery);
     if (ctx.flags.json) {
       process.stdout.write(JSON.stringify({ workflowId, url: session.link(workflowId), ...status }) + '\n');
@@ -50,7 +57,7 @@ function printStatus(out: Output, status: DeployStatus, performer: string): void
 }
 
 export async function attachCommand(ctx: CommandContext): Promise<number> {
-  return withRunning(ctx, 'attach to', (session, running, out) => follow(session, running.handle, out, `${running.memo.kind} of ${running.memo.version} finished`));
+  return withDeploy(ctx, 'attach to', true, (session, running, out) => follow(session, running.handle, out, `${running.memo.kind} of ${running.memo.version} finished`));
 }
 
 export async function pauseCommand(ctx: CommandContext): Promise<number> {

@@ -42,8 +42,8 @@ async function runDeploy(ctx: CommandContext, kind: Plan['kind']): Promise<numbe
 }
 
 async function startOrAttach(session: Session, plan: Plan, workflowId: string, ctx: CommandContext, out: Output): Promise<WorkflowHandle> {
-  const lockWait = ctx.flags['lock-wait'];
-  const waitUntil = lockWait === undefined ? 0 : Date.now() + (lockWait === true ? 600 : Number(lockWait)) * 1000;
+  const lockWaitSeconds = lockWaitFlag(ctx.flags['lock-wait']);
+  const waitUntil = Date.now() + lockWaitSeconds * 1000;
   const memo: DeployMemo = { deployId: plan.deployId, kind: plan.kind, version: plan.version, performer: plan.source.performer, startedAt: plan.startedAt };
   for (;;) {
     const running = await runningDeploy(session, workflowId);
@@ -68,7 +68,7 @@ async function startOrAttach(session: Session, plan: Plan, workflowId: string, c
       const handle = await session.client.workflow.start('deploy', {
         taskQueue: HOST_QUEUE,
         workflowId,
-        args: [plan, { rollbackOnFailure: ctx.flags['rollback-on-failure'] !== false }],
+        args: [plan, { rollbackOnFailure: ctx.flags['rollback-on-failure'] !== false, lockWaitSeconds }],
         memo: { ...memo },
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
@@ -82,16 +82,36 @@ async function startOrAttach(session: Session, plan: Plan, workflowId: string, c
   }
 }
 
-export async function runningDeploy(session: Session, workflowId: string): Promise<{ handle: WorkflowHandle; memo: DeployMemo } | null> {
+/** `--lock-wait` alone waits 10 minutes; `--lock-wait=S` S seconds; absent: no wait. */
+function lockWaitFlag(value: unknown): number {
+  if (value === undefined || value === false) return 0;
+  if (value === true) return 600;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`--lock-wait expects a number of seconds, got "${String(value)}"`);
+  return seconds;
+}
+
+export interface DeployRun {
+  handle: WorkflowHandle;
+  memo: DeployMemo;
+  running: boolean;
+}
+
+/** The latest deploy (or rollback) of the service and destination, running or not. */
+export async function latestDeploy(session: Session, workflowId: string): Promise<DeployRun | null> {
   const handle = session.client.workflow.getHandle(workflowId);
   try {
     const d = await handle.describe();
-    if (d.status.name !== 'RUNNING') return null;
-    return { handle: session.client.workflow.getHandle(workflowId, d.runId), memo: (d.memo ?? {}) as unknown as DeployMemo };
+    return { handle: session.client.workflow.getHandle(workflowId, d.runId), memo: (d.memo ?? {}) as unknown as DeployMemo, running: d.status.name === 'RUNNING' };
   } catch (err) {
     if (err instanceof Error && err.name === 'WorkflowNotFoundError') return null;
     throw err;
   }
+}
+
+export async function runningDeploy(session: Session, workflowId: string): Promise<DeployRun | null> {
+  const latest = await latestDeploy(session, workflowId);
+  return latest?.running ? latest : null;
 }
 
 export async function follow(session: Session, handle: WorkflowHandle, out: Output, success: string): Promise<number> {

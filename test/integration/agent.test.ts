@@ -8,15 +8,18 @@ import { runCli, runCliOk } from '../support/cli';
 import { labHost, removeService } from '../support/hosts';
 import { get } from '../support/http';
 import { makeProject, type Project } from '../support/project';
+import { freePortPair } from '../support/temporal';
 
-const PORT = 17733;
-const UI_PORT = 18733;
+let PORT: number;
+let UI_PORT: number;
 
 describe('the agent on a laptop (no shared Temporal)', function () {
   let project: Project;
   const cli = (...args: string[]) => runCliOk(args, { cwd: project.dir, env: project.env });
 
-  before(function () {
+  before(async function () {
+    PORT = await freePortPair();
+    UI_PORT = PORT + 1;
     project = makeProject({
       hosts: 1,
       temporal: 'agent',

@@ -85,7 +85,7 @@ describe('hooks (lab)', function () {
         KAMAL_DESTINATION: DESTINATION,
         KAMAL_HOSTS: project.hosts.join(','),
         KAMAL_LOCK: String(name === 'pre-deploy'),
-        KAMAL_PERFORMER: performer(),
+        KAMAL_PERFORMER: performer(project.dir),
         KAMAL_RECORDED_AT: memo.startedAt.replace(/\.\d+Z$/, 'Z'),
         KAMAL_SERVICE: project.service,
         KAMAL_SERVICE_VERSION: `${project.service}@${version.slice(0, 7)}`,

@@ -23,6 +23,8 @@ export interface LoadReport {
   /** Count of each distinct body seen (e.g. versions). */
   bodies: Record<string, number>;
   latenciesMs: number[];
+  /** Failed requests per URL, with when each failed (ms since the epoch). */
+  failuresByUrl: Record<string, number[]>;
 }
 
 /**
@@ -30,7 +32,12 @@ export interface LoadReport {
  * Bounded: stops by itself after `maxSeconds`.
  */
 export function startLoad(urls: string[], maxSeconds = 600): { stop(): Promise<LoadReport> } {
-  const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [] };
+  const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [], failuresByUrl: {} };
+  const failed = (url: string, why: string) => {
+    report.failures++;
+    (report.failuresByUrl[url] ??= []).push(Date.now());
+    if (report.failureSamples.length < 10) report.failureSamples.push(`${url}: ${why}`);
+  };
   let running = true;
   const deadline = Date.now() + maxSeconds * 1000;
   const loops = urls.map(async (url) => {
@@ -41,16 +48,15 @@ export function startLoad(urls: string[], maxSeconds = 600): { stop(): Promise<L
         report.total++;
         report.latenciesMs.push(Date.now() - started);
         if (res.status !== 200) {
-          report.failures++;
-          if (report.failureSamples.length < 10) report.failureSamples.push(`${url}: HTTP ${res.status} ${res.body.slice(0, 100)}`);
+          failed(url, `HTTP ${res.status} ${res.body.slice(0, 100)}`);
         } else {
           const key = res.body.trim();
           report.bodies[key] = (report.bodies[key] ?? 0) + 1;
         }
       } catch (err) {
         report.total++;
-        report.failures++;
-        if (report.failureSamples.length < 10) report.failureSamples.push(`${url}: ${(err as Error).message}`);
+        failed(url, (err as Error).message);
+        await new Promise((r) => setTimeout(r, 20)); // a refused connection fails at once: don't spin
       }
     }
   });

@@ -147,23 +147,24 @@ describe('commands/app', () => {
   });
 
   describe('inspect', () => {
-    it('asks for health and the kamal network IP', () => {
-      const argv = app.inspectContainer('app-web-abc');
-      assert.deepEqual([argv[0], argv[1], argv[2], argv[3], argv[5]], ['docker', 'container', 'inspect', '--format', 'app-web-abc']);
-      assert.match(argv[4]!, /\.State\.Health\.Status/);
-      assert.match(argv[4]!, /index \.NetworkSettings\.Networks "kamal"/);
+    it('asks for the whole state (Health is absent without a health check) and the kamal network IP', () => {
+      assert.deepEqual(app.inspectContainer('app-web-abc'), [
+        'docker', 'container', 'inspect', '--format',
+        '{"id":{{json .Id}},"name":{{json .Name}},"state":{{json .State}},"restartCount":{{json .RestartCount}},"image":{{json .Config.Image}},' +
+          '"deployId":{{json (index .Config.Labels "sextant.deploy-id")}},"ip":{{with index .NetworkSettings.Networks "kamal"}}{{json .IPAddress}}{{else}}null{{end}}}',
+        'app-web-abc',
+      ]);
       assert.deepEqual(app.containerIp('app-web-abc'), [
         'docker', 'container', 'inspect', '--format', '{{with index .NetworkSettings.Networks "kamal"}}{{.IPAddress}}{{end}}', 'app-web-abc',
       ]);
-      assert.deepEqual(app.healthLog('app-web-abc'), ['docker', 'container', 'inspect', '--format', '{{json .State.Health}}', 'app-web-abc']);
     });
 
     it('parses healthy and health-less containers', () => {
       assert.deepEqual(
-        app.parseContainerInspect('{"id":"x","name":"/app-web-abc","status":"running","health":"healthy","exitCode":0,"restartCount":0,"startedAt":"2024-05-01T12:00:00.5Z","image":"acme/app:abc","deployId":"d1","ip":"172.18.0.3"}\n'),
+        app.parseContainerInspect('{"id":"x","name":"/app-web-abc","state":{"Status":"running","ExitCode":0,"StartedAt":"2024-05-01T12:00:00.5Z","Health":{"Status":"healthy","Log":[]}},"restartCount":0,"image":"acme/app:abc","deployId":"d1","ip":"172.18.0.3"}\n'),
         { id: 'x', name: 'app-web-abc', status: 'running', health: 'healthy', exitCode: 0, restartCount: 0, startedAt: '2024-05-01T12:00:00.5Z', image: 'acme/app:abc', deployId: 'd1', ip: '172.18.0.3' },
       );
-      const stopped = app.parseContainerInspect('{"id":"x","name":"/a","status":"exited","health":null,"exitCode":1,"restartCount":2,"startedAt":"","image":"i","deployId":"","ip":null}');
+      const stopped = app.parseContainerInspect('{"id":"x","name":"/a","state":{"Status":"exited","ExitCode":1,"StartedAt":""},"restartCount":2,"image":"i","deployId":"","ip":null}');
       assert.equal(stopped.health, null);
       assert.equal(stopped.ip, null);
       assert.equal(stopped.exitCode, 1);

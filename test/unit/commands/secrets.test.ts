@@ -60,7 +60,6 @@ const calls: Record<string, () => Out> = {
   'app.inspectContainer': () => app.inspectContainer(name),
   'app.parseContainerInspect': () => app.parseContainerInspect('{}'),
   'app.containerIp': () => app.containerIp(name),
-  'app.healthLog': () => app.healthLog(name),
   'app.logs': () => app.logs(name),
   'audit.auditLine': () => audit.auditLine({ at, performer: 'ada', role: 'web', message: 'deployed' }),
   'audit.appendAudit': () => audit.appendAudit(scope, { at, performer: 'ada', message: 'deployed' }),
