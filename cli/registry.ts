@@ -125,6 +125,14 @@ export const commands: CommandSpec[] = [
     run: async () => (await import('./commands/worker')).workerCommand,
   },
   {
+    path: ['config'],
+    summary: 'Show the configuration as resolved (destination, ERB, defaults), secrets redacted',
+    usage: 'sextant config [-d DEST] [--json]',
+    example: 'sextant config -d staging',
+    flags: [],
+    run: async () => (await import('./commands/config')).configCommand,
+  },
+  {
     path: ['version'],
     summary: "Show Sextant's version",
     usage: 'sextant version',
