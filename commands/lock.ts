@@ -1,6 +1,7 @@
 // Kamal's on-host deploy lock: the directory `.kamal/lock-<service>[-<dest>]` (mkdir is atomic)
 // holding `details`, base64 text saying who locked it, when, for which version and why. Sextant adds
-// a `Deploy ID:` line so a retried acquire can tell its own lock from someone else's.
+// a `Deploy ID:` line so a retried acquire can tell its own lock from someone else's, or, for a
+// lock taken by hand, a `Locked with:` line so `lock status` can tell it from Kamal's.
 import { CommandWithInput } from './remote';
 import { ServiceScope, lockDirectory } from './naming';
 import { utcIso8601 } from './timestamp';
@@ -10,18 +11,21 @@ export interface LockDetailsParams {
   at: Date;
   version: string;
   message: string;
-  deployId: string;
+  /** The deploy holding the lock; absent for a lock taken with `sextant lock acquire`. */
+  deployId?: string;
 }
+
+const MANUAL_LINE = 'Locked with: sextant lock acquire';
 
 const oneLine = (s: string): string => s.replace(/[\r\n]+/g, ' ');
 
-/** The decoded details text, Kamal's three lines plus Sextant's deploy ID. */
+/** The decoded details text, Kamal's three lines plus Sextant's deploy ID (or manual-lock line). */
 export function lockDetails(p: LockDetailsParams): string {
   return [
     `Locked by: ${oneLine(p.lockedBy)} at ${utcIso8601(p.at)}`,
     `Version: ${oneLine(p.version)}`,
     `Message: ${oneLine(p.message)}`,
-    `Deploy ID: ${oneLine(p.deployId)}`,
+    p.deployId !== undefined ? `Deploy ID: ${oneLine(p.deployId)}` : MANUAL_LINE,
   ].join('\n');
 }
 
@@ -51,6 +55,24 @@ export function readLockDetails(scope: ServiceScope): string[] {
   return ['cat', '--', lockDetailsFile(scope)];
 }
 
+/** Exit status of `showLock` when there is no lock directory. */
+export const NO_LOCK_EXIT = 3;
+// Kamal looks for the directory (its release removes `details` first): a directory without
+// details is still a lock, shown with empty details.
+const SHOW_SCRIPT = `test -d "$1" || exit ${NO_LOCK_EXIT}; cat -- "$1/details" 2>/dev/null; exit 0`;
+
+/** Prints the raw details if the lock is held (even without details), else exits NO_LOCK_EXIT. */
+export function showLock(scope: ServiceScope): string[] {
+  return ['sh', '-c', SHOW_SCRIPT, 'sh', lockDirectory(scope)];
+}
+
+/** The lock from `showLock`'s result: null when unlocked; throws on any other failure. */
+export function parseShownLock(result: { code: number; stdout: string; stderr: string }): LockDetails | null {
+  if (result.code === NO_LOCK_EXIT) return null;
+  if (result.code !== 0) throw new Error(`reading the lock failed (exit ${result.code}): ${result.stderr.trim()}`);
+  return decodeLockDetails(result.stdout);
+}
+
 /** Succeeds when the lock is already gone, so a retried release is a no-op. Check ownership first. */
 export function releaseLock(scope: ServiceScope): string[] {
   return ['rm', '-rf', '--', lockDirectory(scope)];
@@ -62,7 +84,7 @@ export interface LockDetails {
   at: string;
   version: string;
   message: string;
-  /** Absent when Kamal (or an older tool) took the lock. */
+  /** Absent when Kamal (or an older tool) took the lock, or `sextant lock acquire`. */
   deployId?: string;
   /** The whole decoded text, for showing to a user. */
   text: string;
@@ -85,4 +107,10 @@ export function decodeLockDetails(fileContent: string): LockDetails {
     ...(field('Deploy ID') ? { deployId: field('Deploy ID') } : {}),
     text,
   };
+}
+
+/** Who wrote a lock: a Sextant deploy, `sextant lock acquire`, or Kamal (or another tool in its format). */
+export function lockHolder(details: LockDetails): 'deploy' | 'manual' | 'kamal' {
+  if (details.deployId) return 'deploy';
+  return details.text.split('\n').includes(MANUAL_LINE) ? 'manual' : 'kamal';
 }
