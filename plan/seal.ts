@@ -40,6 +40,11 @@ export function openMap(key: Buffer, values: Record<string, Sealed>): Record<str
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, openValue(key, v, k)]));
 }
 
+/** Where loadSealKey takes the key from, for messages (never the key itself). */
+export function sealKeySource(home: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.SEXTANT_SECRET_KEY ? 'SEXTANT_SECRET_KEY' : `${join(home, 'secret.key')} (SEXTANT_SECRET_KEY is not set)`;
+}
+
 /** The sealing key: SEXTANT_SECRET_KEY (hex) when set, else `<home>/secret.key`, made once, mode 0600. */
 export function loadSealKey(home: string, env: NodeJS.ProcessEnv = process.env): Buffer {
   const fromEnv = env.SEXTANT_SECRET_KEY;

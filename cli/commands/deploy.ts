@@ -34,8 +34,17 @@ async function runDeploy(ctx: CommandContext, kind: Plan['kind']): Promise<numbe
     const plan = project.plan(session.home);
     const workflowId = serviceWorkflowId(plan.service, plan.destination);
     const handle = await startOrAttach(session, plan, workflowId, ctx, out);
-    if (ctx.flags.detach) return EXIT.ok;
-    return await follow(session, handle, out, `${kind === 'rollback' ? 'Rolled back' : 'Deployed'} ${plan.service} ${plan.version}`);
+    const noWorker = ctx.flags['no-worker'] === true;
+    if (ctx.flags.detach) {
+      if (noWorker) out.emit({ event: 'info', message: `build, push and hooks run on this machine's queue ${plan.source.queue}: they wait for \`sextant worker\` or \`sextant deploy attach\` here` });
+      return EXIT.ok;
+    }
+    const success = `${kind === 'rollback' ? 'Rolled back' : 'Deployed'} ${plan.service} ${plan.version}`;
+    if (!noWorker) return await follow(session, handle, out, success);
+    // No agent here: this CLI serves its own local queue while it follows (worker/serve-local.ts).
+    const { whileServingLocalQueue } = await import('../../worker/serve-local');
+    const local = { settings: session.settings, home: session.home, queue: plan.source.queue };
+    return await whileServingLocalQueue(local, follow(session, handle, out, success), (message) => out.emit({ event: 'warning', message }));
   } finally {
     await session.close();
   }

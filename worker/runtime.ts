@@ -1,0 +1,16 @@
+// The Temporal runtime of a worker inside a CLI process (`sextant worker`, `deploy --no-worker`):
+// installed once, before any connection, without the SDK's own signal handlers (the command
+// decides what a signal means) and without its INFO chatter on the terminal.
+import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel } from '@temporalio/worker';
+
+let installed = false;
+
+export function installCliRuntime(level: LogLevel = 'WARN'): void {
+  if (installed) return;
+  installed = true;
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    shutdownSignals: [],
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level === 'ERROR' ? 'ERROR' : 'WARN' }), forward: {} } },
+  });
+}
