@@ -143,9 +143,9 @@ export const commands: CommandSpec[] = [
   {
     path: ['worker'],
     summary: 'Run a worker in the foreground against a shared Temporal (team mode)',
-    usage: 'SEXTANT_TEMPORAL_ADDRESS=HOST:PORT sextant worker',
-    example: 'SEXTANT_TEMPORAL_ADDRESS=temporal.internal:7233 sextant worker',
-    flags: [],
+    usage: 'SEXTANT_TEMPORAL_ADDRESS=HOST:PORT SEXTANT_SECRET_KEY=HEX sextant worker [--identity NAME]',
+    example: 'SEXTANT_TEMPORAL_ADDRESS=temporal.internal:7233 sextant worker --identity deploy-box-1',
+    flags: [{ name: 'identity', type: 'string', description: "This worker's name in workflow histories (default user@host:pid)" }],
     run: async () => (await import('./commands/worker')).workerCommand,
   },
   {
