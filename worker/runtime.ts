@@ -9,7 +9,10 @@ export function installCliRuntime(level: LogLevel = 'WARN'): void {
   if (installed) return;
   installed = true;
   Runtime.install({
-    logger: new DefaultLogger(level),
+    logger: new DefaultLogger(level, (entry) => {
+      // Expected for a worker that serves only activities (the local queue): not worth a line.
+      if (!entry.message.startsWith('No workflows registered')) process.stderr.write(`${entry.level} ${entry.message}\n`);
+    }),
     shutdownSignals: [],
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level === 'ERROR' ? 'ERROR' : 'WARN' }), forward: {} } },
   });

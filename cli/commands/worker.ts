@@ -3,6 +3,7 @@
 // push, hooks of deploys started here). It needs no app checkout: local steps run in the
 // directory recorded in the deploy's plan. SIGTERM/SIGINT stop it gracefully: running steps
 // get a bounded time to finish, then are handed back to Temporal for another worker.
+import { join } from 'node:path';
 import type { CommandContext } from '../registry';
 import { outputOptionsFromEnv, Output } from '../output';
 import { CliError, EXIT } from '../exit-codes';
@@ -32,7 +33,7 @@ export async function workerCommand(ctx: CommandContext): Promise<number> {
   if (!ctx.env.SEXTANT_SECRET_KEY) {
     out.emit({
       event: 'warning',
-      message: `SEXTANT_SECRET_KEY is not set: this worker opens secrets with ${seal.sealKeySource(dir, ctx.env)}, so steps of deploys started with another key fail. Fix: give the CLI and every worker the same SEXTANT_SECRET_KEY.`,
+      message: `SEXTANT_SECRET_KEY is not set: this worker opens secrets with its own ${join(dir, 'secret.key')}, so steps of deploys started with another key fail. Fix: give the CLI and every worker the same SEXTANT_SECRET_KEY.`,
     });
   }
 
