@@ -56,12 +56,16 @@ export async function workerCommand(ctx: CommandContext): Promise<number> {
   process.on('SIGINT', onSignal);
 
   installCliRuntime();
-  const ready = () =>
+  let polling = false;
+  const ready = () => {
+    polling = true;
     out.emit({ event: 'info', message: `worker ${identity} polling ${HOST_QUEUE} and ${queue} on ${settings.address} (namespace ${settings.namespace})` });
+  };
   try {
     await runWorkers({ settings, home: dir, localQueue: queue, identity, until: stopped, onReady: ready });
   } catch (err) {
-    throw new CliError(`worker stopped: ${err instanceof Error ? err.message : err}`, EXIT.temporal);
+    const { unreachableMessage } = await import('../../worker/connect');
+    throw new CliError(polling ? `worker stopped: ${err instanceof Error ? err.message : err}` : unreachableMessage(settings, err), EXIT.temporal);
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
