@@ -5,7 +5,7 @@ import type { Config } from './schema';
  * How many hosts boot at a time, out of `hostCount`: all of them without a limit; a number
  * limit as given (at most hostCount); a percentage of hostCount rounded down, at least 1.
  */
-export function bootGroupSize(config: Pick<Config, 'boot'>, hostCount: number): number {
+export function bootGroupSize(config: { boot: Pick<Config['boot'], 'limit'> }, hostCount: number): number {
   const limit = config.boot.limit;
   const all = Math.max(hostCount, 1);
   if (limit === undefined) return all;

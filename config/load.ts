@@ -14,6 +14,7 @@ import { errorMap, formatPath, PathProblem, problemsFromIssues } from './issues'
 import { deepMerge, isMap } from './merge';
 import { Config, ConfigSchema } from './schema';
 import { semanticProblems } from './checks';
+import { applyLegacy, roleLabels, traefikMigration } from './legacy';
 import { firstLine, KeyPath, locate, parseYaml, YamlSource } from './source';
 import { describeValue } from './messages';
 
@@ -190,8 +191,16 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     });
   }
 
-  const parsed = ConfigSchema.safeParse(raw, { error: errorMap, reportInput: true });
+  // Kamal 1's traefik: gets one message saying what to write under proxy: instead.
+  const toParse = { ...raw };
+  if ('traefik' in raw) {
+    pathProblems.push({ path: ['traefik'], message: traefikMigration(raw.traefik, roleLabels(raw.servers)) });
+    delete toParse.traefik;
+  }
+
+  const parsed = ConfigSchema.safeParse(toParse, { error: errorMap, reportInput: true });
   if (parsed.success) {
+    applyLegacy(parsed.data, raw);
     pathProblems.push(...semanticProblems(parsed.data, raw));
   } else {
     pathProblems.push(...problemsFromIssues(parsed.error.issues));

@@ -1,13 +1,16 @@
 /**
- * The normalized view of roles: whichever way `servers:` was written, each role with its hosts,
- * its environment (top-level env merged with the role's), labels, docker options and proxy
- * settings (top-level proxy merged with the role's, or false when the role runs without proxy).
+ * The normalized view of roles: whichever way `servers:` was written, each role with its hosts
+ * (and their tags), its environment (top-level env merged with the role's), labels, docker
+ * options, logging and proxy settings (top-level proxy merged with the role's, or false when
+ * the role runs without proxy).
  *
  * As in Kamal 2: a plain list of servers is the role `web`; the primary role runs behind the
  * proxy unless it says `proxy: false`; other roles only when they say `proxy: true` or give
- * proxy settings.
+ * proxy settings. A Kamal 0.16 `healthcheck:` on a role fills that role's proxy settings.
  */
-import type { Config, EnvConfig, ProxyConfig, RoleConfig, RoleOptions, RoleProxyConfig } from './schema';
+import { hostName, hostTags, type HostEntry } from './leaves';
+import { proxyFromLegacy, type LegacyHealthcheck } from './legacy';
+import type { Config, EnvBaseConfig, LoggingConfig, ProxyConfig, RoleConfig, RoleOptions, RoleProxyConfig } from './schema';
 
 /** A secret passed to a container: env var `name` gets the value of secret `secret`. */
 export interface SecretEnv {
@@ -27,11 +30,19 @@ export interface Role {
   name: string;
   primary: boolean;
   hosts: string[];
+  /** Tags of the hosts that have any (`- 10.0.0.1: [gpu]`), host -> tags in the order written. */
+  hostTags: Record<string, string[]>;
   cmd?: string;
   env: RoleEnv;
   labels: Record<string, string>;
   options: RoleOptions;
+  logging: LoggingConfig;
+  /** Role's stop_timeout, else the top-level one (or Kamal 0.16's stop_wait_time). */
+  stopTimeout?: number;
+  assetPath?: string;
   proxy: RoleProxy | false;
+  /** A Kamal 0.16 health check (role's, else top-level), for a Docker health check (`cmd`, `max_attempts`). */
+  healthcheck?: LegacyHealthcheck;
 }
 
 /** `NAME` or `NAME:SECRET` (env var NAME gets the value of secret SECRET). */
@@ -47,16 +58,17 @@ export function roleEntries(config: Config): Array<[string, RoleConfig]> {
   return Object.entries(servers).map(([name, r]) => [name, Array.isArray(r) ? { hosts: r } : r]);
 }
 
-function mergeEnv(base: EnvConfig, over: EnvConfig | undefined): RoleEnv {
+/** Env `over` merged over `base`: a name set in `over` wins, whether it is clear or secret there. */
+export function mergeEnv(base: RoleEnv | EnvBaseConfig, over: EnvBaseConfig | undefined): RoleEnv {
+  const secrets = (list: Array<string | SecretEnv>) => list.map((s) => (typeof s === 'string' ? parseSecretRef(s) : s));
   const clear = new Map(Object.entries(base.clear));
-  const secret = new Map(base.secret.map((s) => [parseSecretRef(s).name, parseSecretRef(s)]));
+  const secret = new Map(secrets(base.secret).map((s) => [s.name, s]));
   if (over) {
-    // The role's setting for a name wins, whether it is clear or secret.
     for (const [k, v] of Object.entries(over.clear)) {
       clear.set(k, v);
       secret.delete(k);
     }
-    for (const s of over.secret.map(parseSecretRef)) {
+    for (const s of secrets(over.secret)) {
       secret.set(s.name, s);
       clear.delete(s.name);
     }
@@ -78,31 +90,68 @@ export function mergeProxy(global: ProxyConfig, role: RoleProxyConfig | undefine
     delete merged.host;
     delete merged.hosts;
   }
-  return { ...merged, ...rest, healthcheck: { ...merged.healthcheck, ...defined(healthcheck) } };
+  if (rest.path_prefix !== undefined || rest.path_prefixes !== undefined) {
+    delete merged.path_prefix;
+    delete merged.path_prefixes;
+  }
+  if (rest.ssl === false) delete merged.ssl_certificate;
+  return { ...merged, ...rest, healthcheck: { ...merged.healthcheck, ...defined(healthcheck) } } as RoleProxy;
 }
 
 function roleProxy(config: Config, r: RoleConfig, primary: boolean): RoleProxy | false {
   const p = r.proxy;
   if (p === false) return false;
   if (p === undefined && !primary) return false;
-  return mergeProxy(config.proxy, p === true || p === undefined ? undefined : p);
+  const merged = mergeProxy(config.proxy, p === true || p === undefined ? undefined : p);
+  return r.healthcheck ? proxyFromLegacy(merged, r.healthcheck, p) : merged;
+}
+
+function mergeLogging(base: LoggingConfig, over: LoggingConfig | undefined): LoggingConfig {
+  if (!over) return base;
+  const out: LoggingConfig = { ...base, ...defined(over) };
+  if (base.options || over.options) out.options = { ...base.options, ...over.options };
+  return out;
+}
+
+function tagsOf(entries: HostEntry[]): Record<string, string[]> {
+  return Object.fromEntries(entries.filter((e) => hostTags(e).length > 0).map((e) => [hostName(e), hostTags(e)]));
 }
 
 export function roles(config: Config): Role[] {
   return roleEntries(config).map(([name, r]) => {
     const primary = name === config.primary_role;
+    const entries = r.hosts ?? [];
     const role: Role = {
       name,
       primary,
-      hosts: r.hosts ?? [],
+      hosts: entries.map(hostName),
+      hostTags: tagsOf(entries),
       env: mergeEnv(config.env, r.env),
       labels: { ...config.labels, ...(r.labels ?? {}) },
       options: r.options ?? {},
+      logging: mergeLogging(config.logging, r.logging),
       proxy: roleProxy(config, r, primary),
     };
     if (r.cmd !== undefined) role.cmd = r.cmd;
+    const stop = r.stop_timeout ?? config.stop_timeout;
+    if (stop !== undefined) role.stopTimeout = stop;
+    const asset = r.asset_path ?? config.asset_path;
+    if (asset !== undefined) role.assetPath = asset;
+    const hc = r.healthcheck ?? config.healthcheck;
+    if (hc !== undefined) role.healthcheck = hc;
     return role;
   });
+}
+
+/**
+ * The env of one host of a role: the role env with the env of each of the host's tags merged
+ * over it, in the order the tags appear in env.tags (as Kamal applies them).
+ */
+export function hostEnv(config: Config, role: Role, host: string): RoleEnv {
+  const tags = role.hostTags[host] ?? [];
+  let env = role.env;
+  for (const [tag, tagEnv] of Object.entries(config.env.tags)) if (tags.includes(tag)) env = mergeEnv(env, tagEnv);
+  return env;
 }
 
 export function findRole(config: Config, name: string): Role | undefined {

@@ -29,17 +29,30 @@ describe('config: loadConfig', () => {
       servers: ['10.0.0.1'],
       primary_role: 'web',
       allow_empty_roles: false,
-      env: { clear: {}, secret: [] },
+      env: { clear: {}, secret: [], tags: {} },
       proxy: {
         app_port: 80,
         ssl: false,
+        ssl_redirect: true,
+        strip_path_prefix: true,
         healthcheck: { path: '/up', interval: 1, timeout: 5 },
         response_timeout: 30,
-        run: { repository: 'basecamp/kamal-proxy', version: 'v0.9.2', http_port: 80, https_port: 443 },
+        run: {
+          repository: 'basecamp/kamal-proxy',
+          version: 'v0.9.2',
+          http_port: 80,
+          https_port: 443,
+          debug: false,
+          log_max_size: '10m',
+          publish: true,
+        },
       },
-      ssh: { user: 'root', port: 22, keys_only: false },
-      builder: { dockerfile: 'Dockerfile', args: {} },
-      boot: {},
+      ssh: { user: 'root', port: 22, keys_only: false, config: true, log_level: 'fatal', forward_agent: false },
+      sshkit: { max_concurrent_starts: 30, pool_idle_timeout: 900, dns_retries: 3 },
+      builder: { dockerfile: 'Dockerfile', args: {}, secrets: [], local: true, driver: 'docker-container' },
+      accessories: {},
+      boot: { parallel_roles: false },
+      logging: { options: { 'max-size': '10m' } },
       retain_containers: 5,
       deploy_timeout: 30,
       drain_timeout: 30,
@@ -146,23 +159,38 @@ aliases:
     assert.deepEqual(config.env, {
       clear: { RAILS_ENV: 'production', WEB_CONCURRENCY: '2', DEBUG: 'false' },
       secret: ['RAILS_MASTER_KEY', 'DB_PASSWORD:MAIN_DB_PASSWORD'],
+      tags: {},
     });
     assert.deepEqual(config.proxy, {
       host: 'hey.example.com',
       app_port: 3000,
       ssl: true,
+      ssl_redirect: true,
+      strip_path_prefix: true,
       healthcheck: { path: '/health', interval: 2, timeout: 5 },
       response_timeout: 60,
-      run: { registry: 'registry.local:5000', repository: 'basecamp/kamal-proxy', version: 'v0.9.2', http_port: 80, https_port: 443 },
+      run: {
+        registry: 'registry.local:5000',
+        repository: 'basecamp/kamal-proxy',
+        version: 'v0.9.2',
+        http_port: 80,
+        https_port: 443,
+        debug: false,
+        log_max_size: '10m',
+        publish: true,
+      },
     });
-    assert.deepEqual(config.ssh, { user: 'app', port: 2222, keys: ['~/.ssh/deploy'], keys_only: true });
+    assert.deepEqual(config.ssh, { user: 'app', port: 2222, keys: ['~/.ssh/deploy'], keys_only: true, config: true, log_level: 'fatal', forward_agent: false });
     assert.deepEqual(config.builder, {
       arch: ['amd64'],
       dockerfile: 'Dockerfile.prod',
       context: '.',
       args: { RUBY_VERSION: '3.3.0', BUILD_NUMBER: '42' },
+      secrets: [],
+      local: true,
+      driver: 'docker-container',
     });
-    assert.deepEqual(config.boot, { limit: '25%', wait: 2 });
+    assert.deepEqual(config.boot, { limit: '25%', wait: 2, parallel_roles: false });
     assert.equal(config.stop_timeout, 20);
     assert.equal(config.minimum_version, '2.3.0');
     assert.equal(config.hooks_path, 'bin/hooks');
@@ -172,7 +200,7 @@ aliases:
 
   it('reads a flat env map as clear values, converting numbers and booleans to text', () => {
     const { config } = load({ 'config/deploy.yml': `${MINIMAL}env:\n  PORT: 3000\n  VERBOSE: yes\n  NAME: app\n` });
-    assert.deepEqual(config.env, { clear: { PORT: '3000', VERBOSE: 'true', NAME: 'app' }, secret: [] });
+    assert.deepEqual(config.env, { clear: { PORT: '3000', VERBOSE: 'true', NAME: 'app' }, secret: [], tags: {} });
   });
 
   it('uses YAML 1.1 like Kamal: yes/no are booleans, and merge keys work', () => {
@@ -279,7 +307,7 @@ proxy:
         web: { hosts: ['10.1.0.1'], labels: { tier: 'front' } },
         jobs: { hosts: ['10.0.0.3'], cmd: 'bin/jobs' },
       });
-      assert.deepEqual(config.env, { clear: { RAILS_ENV: 'staging', LOG_LEVEL: 'info' }, secret: ['STAGING_KEY'] });
+      assert.deepEqual(config.env, { clear: { RAILS_ENV: 'staging', LOG_LEVEL: 'info' }, secret: ['STAGING_KEY'], tags: {} });
       assert.equal(config.proxy.host, 'staging.example.com');
       assert.equal(config.proxy.app_port, 3000);
     });

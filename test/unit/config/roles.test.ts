@@ -9,6 +9,8 @@ function configOf(yaml: string) {
 const DEFAULT_PROXY = {
   app_port: 80,
   ssl: false,
+  ssl_redirect: true,
+  strip_path_prefix: true,
   healthcheck: { path: '/up', interval: 1, timeout: 5 },
   response_timeout: 30,
 };
@@ -23,9 +25,11 @@ describe('config: roles', () => {
         name: 'web',
         primary: true,
         hosts: ['h1', 'h2'],
+        hostTags: {},
         env: { clear: { X: '1' }, secret: [] },
         labels: { app: 'a' },
         options: {},
+        logging: { options: { 'max-size': '10m' } },
         proxy: DEFAULT_PROXY,
       },
     ]);
@@ -90,6 +94,8 @@ proxy:
       name: 'api',
       primary: false,
       hosts: ['h2', 'h3'],
+      hostTags: {},
+      logging: { options: { 'max-size': '10m' } },
       cmd: 'bin/api',
       env: {
         clear: { SHARED: 'api', ROLE: 'api' },
