@@ -1,7 +1,8 @@
 /**
  * Checks that need the whole (parsed, defaulted) config rather than one key: the primary role
  * exists and has hosts, no role is empty, role names are usable in container names, and
- * automatic HTTPS has what it needs once role and top-level proxy settings are merged.
+ * automatic HTTPS has what it needs once role and top-level proxy settings are merged, and
+ * accessories placed by role or tag name roles and tags that exist.
  */
 import type { Config } from './schema';
 import type { PathProblem } from './issues';
@@ -62,13 +63,15 @@ export function semanticProblems(config: Config, raw: Record<string, unknown>): 
     }
     const proxy = role.proxy;
     if (proxy && proxy.ssl) {
+      // Own certificates (ssl_certificate) may be installed on any number of hosts.
+      const automatic = proxy.ssl_certificate === undefined;
       if (proxy.host === undefined && (proxy.hosts === undefined || proxy.hosts.length === 0)) {
         out.push({
           path: [...rolePath(role.name), 'proxy'],
           message: `role ${role.name} uses automatic HTTPS (ssl: true) without a host name. Fix: set proxy.host`,
         });
       }
-      if (role.hosts.length > 1) {
+      if (automatic && role.hosts.length > 1) {
         out.push({
           path: hostsPath(role.name),
           message:
@@ -77,6 +80,32 @@ export function semanticProblems(config: Config, raw: Record<string, unknown>): 
         });
       }
     }
+  }
+  out.push(...accessoryProblems(config, names));
+  return out;
+}
+
+/** Accessories placed by roles or tags must name roles and tags that exist. */
+function accessoryProblems(config: Config, roleNames: string[]): PathProblem[] {
+  const out: PathProblem[] = [];
+  const tags = new Set(roles(config).flatMap((r) => Object.values(r.hostTags).flat()));
+  for (const [name, a] of Object.entries(config.accessories)) {
+    (a.roles ?? []).forEach((role, i) => {
+      if (!roleNames.includes(role)) {
+        out.push({
+          path: ['accessories', name, 'roles', i],
+          message: `role ${role} is not defined under servers. Fix: use one of: ${roleNames.join(', ')}`,
+        });
+      }
+    });
+    (a.tags ?? []).forEach((tag, i) => {
+      if (!tags.has(tag)) {
+        out.push({
+          path: ['accessories', name, 'tags', i],
+          message: `no host carries the tag ${tag}. Fix: tag a host under servers, e.g. - 10.0.0.1: [${tag}], or use hosts:`,
+        });
+      }
+    });
   }
   return out;
 }

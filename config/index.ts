@@ -19,14 +19,23 @@ export type {
   SshConfig,
   BuilderConfig,
   BootConfig,
+  EnvBaseConfig,
+  SshkitConfig,
+  LoggingConfig,
+  AccessoryConfig,
+  SslCertificateConfig,
+  HostEntry,
 } from './schema';
-export { roles, findRole, primaryRole, allHosts, parseSecretRef, mergeProxy } from './roles';
+export { hostName, hostTags } from './leaves';
+export type { LegacyHealthcheck } from './legacy';
+export { roles, findRole, primaryRole, allHosts, parseSecretRef, mergeProxy, mergeEnv, hostEnv } from './roles';
 export type { Role, RoleEnv, RoleProxy, SecretEnv } from './roles';
 export { bootGroupSize } from './boot';
 export {
   resolveSecrets,
   resolveConfigSecrets,
   secretNames,
+  accessorySecretNames,
   secretsFiles,
   legacyEnvFiles,
   credentialValue,

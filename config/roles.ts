@@ -41,7 +41,7 @@ export interface Role {
   stopTimeout?: number;
   assetPath?: string;
   proxy: RoleProxy | false;
-  /** A Kamal 0.16 health check (role's, else top-level), for a Docker health check (`cmd`, `max_attempts`). */
+  /** A Kamal 0.16 health check (role's merged over the top-level one), for a Docker health check (`cmd`, `max_attempts`). */
   healthcheck?: LegacyHealthcheck;
 }
 
@@ -94,16 +94,19 @@ export function mergeProxy(global: ProxyConfig, role: RoleProxyConfig | undefine
     delete merged.path_prefix;
     delete merged.path_prefixes;
   }
-  if (rest.ssl === false) delete merged.ssl_certificate;
+  // A role that sets ssl chooses its own certificate source (or none).
+  if (rest.ssl !== undefined) delete merged.ssl_certificate;
   return { ...merged, ...rest, healthcheck: { ...merged.healthcheck, ...defined(healthcheck) } } as RoleProxy;
 }
 
-function roleProxy(config: Config, r: RoleConfig, primary: boolean): RoleProxy | false {
+function roleProxy(config: Config, r: RoleConfig, primary: boolean, hc: LegacyHealthcheck | undefined): RoleProxy | false {
   const p = r.proxy;
   if (p === false) return false;
   if (p === undefined && !primary) return false;
   const merged = mergeProxy(config.proxy, p === true || p === undefined ? undefined : p);
-  return r.healthcheck ? proxyFromLegacy(merged, r.healthcheck, p) : merged;
+  // The top-level 0.16 health check is already in config.proxy (see legacy.ts); a role's own
+  // adds to it, below the role's explicit proxy settings.
+  return r.healthcheck && hc ? proxyFromLegacy(merged, hc, p) : merged;
 }
 
 function mergeLogging(base: LoggingConfig, over: LoggingConfig | undefined): LoggingConfig {
@@ -121,6 +124,7 @@ export function roles(config: Config): Role[] {
   return roleEntries(config).map(([name, r]) => {
     const primary = name === config.primary_role;
     const entries = r.hosts ?? [];
+    const hc = r.healthcheck || config.healthcheck ? { ...config.healthcheck, ...defined(r.healthcheck) } : undefined;
     const role: Role = {
       name,
       primary,
@@ -130,14 +134,13 @@ export function roles(config: Config): Role[] {
       labels: { ...config.labels, ...(r.labels ?? {}) },
       options: r.options ?? {},
       logging: mergeLogging(config.logging, r.logging),
-      proxy: roleProxy(config, r, primary),
+      proxy: roleProxy(config, r, primary, hc),
     };
     if (r.cmd !== undefined) role.cmd = r.cmd;
     const stop = r.stop_timeout ?? config.stop_timeout;
     if (stop !== undefined) role.stopTimeout = stop;
     const asset = r.asset_path ?? config.asset_path;
     if (asset !== undefined) role.assetPath = asset;
-    const hc = r.healthcheck ?? config.healthcheck;
     if (hc !== undefined) role.healthcheck = hc;
     return role;
   });

@@ -20,8 +20,8 @@ import { resolve } from 'node:path';
 import { ConfigError, Problem } from './errors';
 import { parseDotenv } from './dotenv';
 import { displayPath, LoadedConfig } from './load';
-import { parseSecretRef, roleEntries } from './roles';
-import type { Config } from './schema';
+import { parseSecretRef, roleEntries, roles } from './roles';
+import type { Config, SslCertificateConfig } from './schema';
 
 export const DEFAULT_SECRETS_PATH = '.kamal/secrets';
 
@@ -120,20 +120,32 @@ export function resolveSecrets(options: ResolveSecretsOptions): Record<string, s
 }
 
 /**
- * The secret names a config needs, each once, in order: registry username and password (when
- * given as a one-item list), then the secrets of the top-level env, then of each role's env.
+ * The secret names the app (not its accessories) needs, each once, in order: registry username
+ * and password (when given as a one-item list), the secrets of the top-level env, of its tags
+ * and of each role's env, custom TLS certificates, build secrets and SSH key_data.
  * For `NAME:SECRET` entries the name to resolve is SECRET.
  */
 export function secretNames(config: Config): string[] {
-  const names: string[] = [];
-  for (const cred of [config.registry?.username, config.registry?.password]) {
-    if (Array.isArray(cred)) names.push(cred[0]);
-  }
-  names.push(...config.env.secret.map((s) => parseSecretRef(s).secret));
-  for (const [, role] of roleEntries(config)) {
-    names.push(...(role.env?.secret ?? []).map((s) => parseSecretRef(s).secret));
-  }
+  const refs = (env: { secret: string[] } | undefined) => (env?.secret ?? []).map((s) => parseSecretRef(s).secret);
+  const certs = (ssl: SslCertificateConfig | undefined) => (ssl ? [ssl.certificate_pem, ssl.private_key_pem] : []);
+  const names = credentialNames(config.registry);
+  names.push(...refs(config.env), ...Object.values(config.env.tags).flatMap(refs));
+  for (const [, role] of roleEntries(config)) names.push(...refs(role.env));
+  names.push(...certs(config.proxy.ssl_certificate));
+  for (const r of roles(config)) if (r.proxy) names.push(...certs(r.proxy.ssl_certificate));
+  names.push(...config.builder.secrets, ...(config.ssh.key_data ?? []));
   return [...new Set(names)];
+}
+
+/** The secret names one accessory needs: its env secrets and its registry credentials. */
+export function accessorySecretNames(config: Config, name: string): string[] {
+  const a = config.accessories[name];
+  if (!a) return [];
+  return [...new Set([...credentialNames(a.registry), ...(a.env?.secret ?? []).map((s) => parseSecretRef(s).secret)])];
+}
+
+function credentialNames(registry: Config['registry']): string[] {
+  return [registry?.username, registry?.password].filter(Array.isArray).map((c) => c[0]);
 }
 
 /** Resolves exactly the secrets a loaded config needs. */

@@ -1,5 +1,5 @@
 /** Temporary project directories with real files, for config tests. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -41,4 +41,36 @@ export function thrown(fn: () => unknown): Error {
     return e as Error;
   }
   throw new Error('expected an error, but none was thrown');
+}
+
+export interface FixtureOptions {
+  destination?: string;
+  env?: Record<string, string>;
+  /** Also resolve the secrets the config needs (for missing-secret cases). */
+  resolveSecrets?: boolean;
+}
+
+/**
+ * The fixture `<dir>/<name>.yml` as config/deploy.yml of a fresh project, with its optional
+ * `<name>.options.json` ({ destination, env }) and, with a destination, `<name>.<destination>.yml`
+ * as config/deploy.<destination>.yml.
+ */
+export function fixtureProject(dir: string, name: string): { cwd: string; options: FixtureOptions } {
+  const optionsFile = join(dir, `${name}.options.json`);
+  const options: FixtureOptions = existsSync(optionsFile) ? JSON.parse(readFileSync(optionsFile, 'utf8')) : {};
+  const files: Record<string, string> = { 'config/deploy.yml': readFileSync(join(dir, `${name}.yml`), 'utf8') };
+  if (options.destination) {
+    const dest = join(dir, `${name}.${options.destination}.yml`);
+    if (existsSync(dest)) files[`config/deploy.${options.destination}.yml`] = readFileSync(dest, 'utf8');
+  }
+  return { cwd: project(files), options };
+}
+
+/** Fixture names in a directory: `<name>.yml` without a destination part. */
+export function fixtureNames(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => f.slice(0, -'.yml'.length))
+    .filter((n) => !n.includes('.'))
+    .sort();
 }
