@@ -194,9 +194,10 @@ ${ERB_FORMS.map((f) => `  - \`\` ${f} \`\``).join('\n')}
 
 const SECRETS = `## Secrets
 
-Secret values never appear in the configuration. \`env.secret\`, \`servers.<role>.env.secret\` and
-a registry \`username\`/\`password\` written as a one-item list (\`[KAMAL_REGISTRY_PASSWORD]\`) name
-secrets; their values are looked up, first match wins, in:
+Secret values never appear in the configuration. \`env.secret\` (and under \`env.tags\`, roles and
+accessories), a registry \`username\`/\`password\` written as a one-item list
+(\`[KAMAL_REGISTRY_PASSWORD]\`), \`proxy.ssl\` certificates, \`builder.secrets\` and \`ssh.key_data\`
+name secrets; their values are looked up, first match wins, in:
 
 1. the secrets files, in dotenv format: \`<secrets_path>-common\`, then \`<secrets_path>\`, later
    files overriding earlier ones. With a destination, \`<secrets_path>-common\` then
