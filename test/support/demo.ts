@@ -1,6 +1,7 @@
 // `npm run demo`: deploys the example app to the lab's hosts and says where to look.
 import { runCli } from './cli';
 import { makeProject } from './project';
+import { testNamespace } from './temporal';
 
 async function main(): Promise<void> {
   const hosts = Number(process.env.SEXTANT_DEMO_HOSTS ?? 2);
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   if (deploy.code !== 0) process.exit(deploy.code ?? 1);
   console.log('\nThe app answers on every host through kamal-proxy:');
   for (const h of project.hosts) console.log(`  http://${h}/version`);
-  console.log(`\nEvery step of the deploy is in the Temporal UI: ${project.lab.temporal.ui}/namespaces/default/workflows`);
+  console.log(`\nEvery step of the deploy is in the Temporal UI: ${project.lab.temporal.ui}/namespaces/${testNamespace()}/workflows`);
   console.log(`Try it yourself:  cd ${project.dir} && SEXTANT_HOME=${project.home} SEXTANT_TEMPORAL_ADDRESS=${project.lab.temporal.address} SEXTANT_TEMPORAL_UI=${project.lab.temporal.ui} ${process.cwd()}/bin/sextant deploy status`);
 }
 
