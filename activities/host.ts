@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { randomBytes } from 'node:crypto';
 import * as app from '../commands/app';
+import * as audit from '../commands/audit';
 import * as images from '../commands/images';
 import * as lock from '../commands/lock';
 import { NETWORK, containerName, proxyServiceName, replacedName, versionFromName, versionedImage, type RoleScope } from '../commands/naming';
@@ -13,7 +14,7 @@ import { openMap, openValue } from '../plan/seal';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
 import { pruneImages, pruneRole } from './prune';
 import { remote, type HostDeps, type Remote } from './remote';
-import type { BootResult, ContainerRef, HealthProbe } from './results';
+import type { AuditNote, BootResult, ContainerRef, HealthProbe } from './results';
 
 function roleOf(plan: Plan, name: string): RolePlan {
   const role = plan.roles.find((r) => r.name === name);
@@ -66,6 +67,18 @@ export function createHostActivities(deps: HostDeps) {
   const on = (plan: Plan, host: string) => remote(deps, plan, host);
 
   return {
+    /**
+     * One line in the host's audit log (Kamal's format and file). The workflow fixes the entry's
+     * time, so a retried step finds its line there and writes nothing.
+     */
+    async recordAudit(plan: Plan, host: string, entry: AuditNote): Promise<void> {
+      const cmd = audit.appendAudit(
+        { service: plan.service, destination: plan.destination ?? undefined },
+        { at: new Date(entry.at), performer: plan.source.performer, destination: plan.destination ?? undefined, role: entry.role, message: entry.message },
+      );
+      await on(plan, host).ok(cmd.argv, { stdin: cmd.stdin });
+    },
+
     /** Registry login and pull of the version's image; a no-op when the host has it already. */
     async pullImage(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);

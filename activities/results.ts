@@ -17,3 +17,10 @@ export interface HealthProbe {
   /** The last log lines of the container when it is not healthy. */
   logs: string;
 }
+
+/** An audit entry as a workflow asks for it: `at` (ISO 8601) is the workflow's own time. */
+export interface AuditNote {
+  at: string;
+  role?: string;
+  message: string;
+}

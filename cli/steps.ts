@@ -16,10 +16,11 @@ const names: Record<string, string> = {
   discardContainer: 'remove failed container',
   revertHost: 'roll back',
   pruneHost: 'prune',
+  recordAudit: 'audit log',
 };
 
 /** Steps too frequent to list unless --verbose. */
-export const chattySteps = new Set(['probeHealth']);
+export const chattySteps = new Set(['probeHealth', 'recordAudit']);
 
 /** Steps whose second argument is not a host. */
 const notOnAHost = new Set(['noteLock']);

@@ -1,7 +1,7 @@
 // The audit log on each host, `.kamal/<service>[-<dest>]-audit.log`, in Kamal 2's line format:
 // `[recorded_at] [performer] [destination] [role] message` (bracketed tags only when present).
 import { CommandWithInput } from './remote';
-import { appendFile } from './files';
+import { appendLineOnce } from './files';
 import { ServiceScope, auditLogFile } from './naming';
 import { utcIso8601 } from './timestamp';
 
@@ -25,9 +25,13 @@ export function auditLine(e: AuditEntry): string {
   return `${tags.join(' ')} ${oneLine(e.message)}`;
 }
 
-/** Appends one entry; the line travels over stdin, so messages need no escaping. */
+/**
+ * Appends one entry unless the log already has it: entries carry their time, fixed by the
+ * workflow, so a retried step (at-least-once) never writes the same entry twice. The line
+ * travels over stdin, so messages need no escaping.
+ */
 export function appendAudit(scope: ServiceScope, entry: AuditEntry): CommandWithInput {
-  return appendFile(auditLogFile(scope), `${auditLine(entry)}\n`);
+  return appendLineOnce(auditLogFile(scope), auditLine(entry));
 }
 
 /** The last `lines` entries, as `kamal audit` shows them. */

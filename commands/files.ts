@@ -7,7 +7,9 @@ import { CommandWithInput } from './remote';
 // must read some of them); the file is created private, then given its mode.
 const WRITE_SCRIPT =
   'mkdir -p -- "$(dirname -- "$1")" && umask 077 && cat > "$1.tmp" && chmod "$2" -- "$1.tmp" && mv -f -- "$1.tmp" "$1"';
-const APPEND_SCRIPT = 'mkdir -p -- "$(dirname -- "$1")" && cat >> "$1"';
+// Appends the line read from stdin unless the file already holds it, so a retried step adds it once.
+const APPEND_LINE_ONCE_SCRIPT =
+  'mkdir -p -- "$(dirname -- "$1")" && line=$(cat) && { grep -qxF -- "$line" "$1" 2>/dev/null || printf \'%s\\n\' "$line" >> "$1"; }';
 
 function checkPath(path: string): void {
   if (!path || path.startsWith('-') || path.endsWith('/')) throw new Error(`invalid file path ${JSON.stringify(path)}`);
@@ -20,9 +22,11 @@ export function writeFile(path: string, content: string, mode = '644'): CommandW
   return { argv: ['sh', '-c', WRITE_SCRIPT, 'sh', path, mode], stdin: content };
 }
 
-export function appendFile(path: string, content: string): CommandWithInput {
+/** Appends one line (no newline in it) unless that exact line is already in the file. */
+export function appendLineOnce(path: string, line: string): CommandWithInput {
   checkPath(path);
-  return { argv: ['sh', '-c', APPEND_SCRIPT, 'sh', path], stdin: content };
+  if (/[\r\n]/.test(line)) throw new Error('appendLineOnce: the line must not contain a line break');
+  return { argv: ['sh', '-c', APPEND_LINE_ONCE_SCRIPT, 'sh', path], stdin: line };
 }
 
 /** Succeeds when the file is already gone, so retries are no-ops. */

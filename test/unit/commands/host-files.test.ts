@@ -39,10 +39,10 @@ describe('commands: lock, audit, files on a host', () => {
       assert.equal(existsSync(`${path}.tmp`), false);
     });
 
-    it('appendFile, readFile, removeFile', () => {
-      assert.equal(sh(files.appendFile('.kamal/x.log', 'a\n')).code, 0);
-      assert.equal(sh(files.appendFile('.kamal/x.log', 'b\n')).code, 0);
-      assert.equal(sh(files.readFile('.kamal/x.log')).stdout, 'a\nb\n');
+    it('appendLineOnce (a repeated line is written once), readFile, removeFile', () => {
+      for (const line of ['a', "b 'q' $(no) -x", 'a', "b 'q' $(no) -x", 'c']) assert.equal(sh(files.appendLineOnce('.kamal/x.log', line)).code, 0);
+      assert.equal(sh(files.readFile('.kamal/x.log')).stdout, "a\nb 'q' $(no) -x\nc\n");
+      assert.throws(() => files.appendLineOnce('.kamal/x.log', 'two\nlines'), /line break/);
       assert.deepEqual(files.removeFile('.kamal/x.log'), ['rm', '-f', '--', '.kamal/x.log']);
       assert.equal(sh(files.removeFile('.kamal/x.log')).code, 0);
       assert.equal(sh(files.removeFile('.kamal/x.log')).code, 0, 'removing twice is fine');
@@ -125,12 +125,13 @@ describe('commands: lock, audit, files on a host', () => {
       assert.equal(audit.auditLine({ at, performer: 'ada', role: 'web', tags: ['10.0.0.1'], message: 'a\nb' }), '[2024-05-01T12:00:00Z] [ada] [web] [10.0.0.1] a b');
     });
 
-    it('appends over stdin and reads the last lines', () => {
+    it('appends over stdin, once per entry, and reads the last lines', () => {
       const scope = { service: 'app' };
       const cmd = audit.appendAudit(scope, { at, performer: 'ada', message: "it's $(fine)" });
       assert.deepEqual(cmd.argv.slice(3), ['sh', '.kamal/app-audit.log']);
-      assert.equal(cmd.stdin, "[2024-05-01T12:00:00Z] [ada] it's $(fine)\n");
+      assert.equal(cmd.stdin, "[2024-05-01T12:00:00Z] [ada] it's $(fine)");
       assert.equal(sh(cmd).code, 0);
+      assert.equal(sh(cmd).code, 0, 'a retried append');
       assert.equal(sh(audit.appendAudit(scope, { at, performer: 'bob', message: 'second' })).code, 0);
       assert.deepEqual(audit.readAudit(scope), ['tail', '-n', '50', '--', '.kamal/app-audit.log']);
       assert.equal(sh(audit.readAudit(scope, 1)).stdout, '[2024-05-01T12:00:00Z] [bob] second\n');

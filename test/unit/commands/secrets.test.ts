@@ -68,7 +68,7 @@ const calls: Record<string, () => Out> = {
   'builder.push': () => builder.push(`${repository}:${version}`),
   'builder.buildxBuild': () => builder.buildxBuild({ repository, tags: [version], service: config.service, context: '.', platforms: ['linux/amd64'] }),
   'files.writeFile': () => files.writeFile('.kamal/x', 'content'),
-  'files.appendFile': () => files.appendFile('.kamal/x', 'content'),
+  'files.appendLineOnce': () => files.appendLineOnce('.kamal/x', 'content'),
   'files.removeFile': () => files.removeFile('.kamal/x'),
   'files.readFile': () => files.readFile('.kamal/x'),
   'images.pull': () => images.pull(`${repository}:${version}`),
