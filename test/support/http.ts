@@ -1,9 +1,10 @@
 // Plain HTTP to lab hosts, and a load generator that counts every request's outcome.
 import { request } from 'node:http';
 
-export function get(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+/** `headers` e.g. { Host: 'app.example.test' } for an app that kamal-proxy routes by host name. */
+export function get(url: string, timeoutMs = 5000, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: timeoutMs, agent: false }, (res) => {
+    const req = request(url, { timeout: timeoutMs, agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -23,6 +24,8 @@ export interface LoadReport {
   /** Count of each distinct body seen (e.g. versions). */
   bodies: Record<string, number>;
   latenciesMs: number[];
+  /** When each request of latenciesMs started (ms since the epoch), in the same order. */
+  startedAtMs: number[];
   /** Failed requests per URL, with when each failed (ms since the epoch). */
   failuresByUrl: Record<string, number[]>;
 }
@@ -31,8 +34,8 @@ export interface LoadReport {
  * Sends requests to every URL without pause (one in flight per URL) until stopped.
  * Bounded: stops by itself after `maxSeconds`.
  */
-export function startLoad(urls: string[], maxSeconds = 600): { stop(): Promise<LoadReport> } {
-  const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [], failuresByUrl: {} };
+export function startLoad(urls: string[], maxSeconds = 600, headers: Record<string, string> = {}): { stop(): Promise<LoadReport> } {
+  const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [], startedAtMs: [], failuresByUrl: {} };
   const failed = (url: string, why: string) => {
     report.failures++;
     (report.failuresByUrl[url] ??= []).push(Date.now());
@@ -44,9 +47,10 @@ export function startLoad(urls: string[], maxSeconds = 600): { stop(): Promise<L
     while (running && Date.now() < deadline) {
       const started = Date.now();
       try {
-        const res = await get(url, 10000);
+        const res = await get(url, 10000, headers);
         report.total++;
         report.latenciesMs.push(Date.now() - started);
+        report.startedAtMs.push(started);
         if (res.status !== 200) {
           failed(url, `HTTP ${res.status} ${res.body.slice(0, 100)}`);
         } else {

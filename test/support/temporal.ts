@@ -6,9 +6,9 @@ import type { Lab } from './lab';
 /** The namespace tests run in: SEXTANT_TEMPORAL_NAMESPACE, as the CLI reads it, so parallel work on one lab stays apart. */
 export const testNamespace = () => process.env.SEXTANT_TEMPORAL_NAMESPACE || 'default';
 
-export async function temporalClient(address: string): Promise<{ client: Client; close(): Promise<void> }> {
+export async function temporalClient(address: string, namespace = testNamespace()): Promise<{ client: Client; close(): Promise<void> }> {
   const connection = await Connection.connect({ address });
-  return { client: new Client({ connection, namespace: testNamespace() }), close: () => connection.close() };
+  return { client: new Client({ connection, namespace }), close: () => connection.close() };
 }
 
 export const labClient = (lab: Lab) => temporalClient(lab.temporal.address);

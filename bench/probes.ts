@@ -1,0 +1,64 @@
+// What a deploy costs besides time: new SSH connections per host (counted by the kernel in
+// each lab host's network namespace) and the peak memory of processes.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { LabHost } from '../test/support/lab';
+
+const COMMENT = 'sextant-bench-ssh-syn';
+
+/** The lab's network namespace of a host (test/lab/lib.sh: sxlab-host<i>, address 10.77.0.(10+i)). */
+function netnsOf(host: LabHost): string {
+  return `sxlab-${host.name}`;
+}
+
+function iptables(host: LabHost, args: string[]): string {
+  return execFileSync('ip', ['netns', 'exec', netnsOf(host), 'iptables', '-w', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Counts TCP SYNs to port 22 on each host: one per SSH connection opened. */
+export class SshConnectionCounter {
+  constructor(private readonly hosts: readonly LabHost[]) {
+    for (const h of hosts) {
+      const rule = ['INPUT', '-p', 'tcp', '--dport', '22', '--syn', '-m', 'comment', '--comment', COMMENT, '-j', 'ACCEPT'];
+      try {
+        iptables(h, ['-C', ...rule]);
+      } catch {
+        iptables(h, ['-I', ...rule]);
+      }
+    }
+  }
+
+  /** Connections opened so far, per host address. */
+  counts(): Map<string, number> {
+    return new Map(
+      this.hosts.map((h) => {
+        const line = iptables(h, ['-L', 'INPUT', '-v', '-x', '-n']).split('\n').find((l) => l.includes(COMMENT));
+        return [h.address, Number(line?.trim().split(/\s+/)[0] ?? 0)];
+      }),
+    );
+  }
+}
+
+/** Samples the resident memory of some processes every 50 ms; the peak of each, in MB. */
+export function sampleRss(pids: () => number[]): { stop(): Map<number, number> } {
+  const peaks = new Map<number, number>();
+  const sample = () => {
+    for (const pid of pids()) {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        peaks.set(pid, Math.max(peaks.get(pid) ?? 0, kb / 1024));
+      } catch {
+        // exited between samples: its last peak stays
+      }
+    }
+  };
+  const timer = setInterval(sample, 50);
+  sample();
+  return {
+    stop() {
+      clearInterval(timer);
+      return peaks;
+    },
+  };
+}
