@@ -165,7 +165,9 @@ export function createHostActivities(deps: HostDeps) {
       const role = roleOf(plan, roleName);
       const scope = scopeOf(plan, roleName);
       const name = containerName(scope, plan.version);
-      const all = await containersOf(r, plan, roleName);
+      // The env file is the same for every attempt: write it while the host lists the role's containers.
+      const env = app.writeEnvFile(scope, openMap(deps.sealKey(), role.env.secret));
+      const [all] = await Promise.all([containersOf(r, plan, roleName), r.ok(env.argv, { stdin: env.stdin })]);
       const mine = all.find((c) => c.name === name && c.deployId === plan.deployId);
       const running = all.filter((c) => c.state === 'running' && c !== mine);
       let previous: ContainerRef | null = running[0] ? { name: running[0].name, version: versionFromName(scope, running[0].name) ?? running[0].name } : null;
@@ -180,8 +182,6 @@ export function createHostActivities(deps: HostDeps) {
         await r.ok(app.rename(name, renamed));
         if (previous?.name === name) previous = { name: renamed, version: plan.version };
       }
-      const env = app.writeEnvFile(scope, openMap(deps.sealKey(), role.env.secret));
-      await r.ok(env.argv, { stdin: env.stdin });
       await r.ok(
         app.run({
           ...scope,
@@ -251,9 +251,8 @@ export function createHostActivities(deps: HostDeps) {
     async stopOldContainers(plan: Plan, host: string, roleName: string, container: string): Promise<void> {
       const r = on(plan, host);
       const stopTimeout = roleOf(plan, roleName).stopTimeout;
-      for (const c of await containersOf(r, plan, roleName)) {
-        if (c.name !== container && c.state === 'running') await r.ok(app.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 });
-      }
+      const old = (await containersOf(r, plan, roleName)).filter((c) => c.name !== container && c.state === 'running');
+      await Promise.all(old.map((c) => r.ok(app.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 })));
     },
 
     /** Removes this deploy's container after it failed its health check (never another deploy's). */
@@ -288,9 +287,7 @@ export function createHostActivities(deps: HostDeps) {
     /** Keeps the newest `retain_containers` stopped containers per role, and their images. */
     async pruneHost(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
-      for (const role of plan.roles.filter((x) => x.hosts.includes(host))) {
-        await pruneRole(r, plan, await containersOf(r, plan, role.name));
-      }
+      await Promise.all(plan.roles.filter((x) => x.hosts.includes(host)).map(async (role) => pruneRole(r, plan, await containersOf(r, plan, role.name))));
       await pruneImages(r, plan);
     },
   };

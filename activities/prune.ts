@@ -12,8 +12,9 @@ export async function pruneRole(r: Remote, plan: Plan, containers: readonly Cont
 
 export async function pruneImages(r: Remote, plan: Plan): Promise<void> {
   const scope = { service: plan.service };
-  const images = prune.parseImageList(await r.ok(prune.listServiceImages(scope)));
-  const used = prune.parseContainerImages(await r.ok(prune.listServiceContainers(scope)));
+  const [imageList, containerList] = await Promise.all([r.ok(prune.listServiceImages(scope)), r.ok(prune.listServiceContainers(scope))]);
+  const images = prune.parseImageList(imageList);
+  const used = prune.parseContainerImages(containerList);
   const doomed = prune.selectImagesToRemove(images, used);
   if (doomed.length) await r.run(prune.removeImages(doomed));
   await r.ok(prune.pruneDanglingImages(scope));

@@ -1,5 +1,6 @@
 // BENCHMARKS.md: one table of every figure, each with its runs, and its ratio to the floor
 // measured in the same run where it has one.
+import type { ProfileLine } from './profile';
 import type { Summary } from './stats';
 
 export interface Row {
@@ -18,7 +19,10 @@ export interface Row {
 const fmt = (v: number, unit: Row['unit']) =>
   unit === 's' ? (v / 1000).toFixed(2) : unit === 'MB' ? v.toFixed(0) : unit === 'ms' ? v.toFixed(0) : String(Math.round(v * 100) / 100);
 
-export function renderReport(rows: readonly Row[], meta: { command: string; started: Date; seconds: number; machine: string; notes: string[] }): string {
+export function renderReport(
+  rows: readonly Row[],
+  meta: { command: string; started: Date; seconds: number; machine: string; notes: string[]; profile?: { title: string; lines: ProfileLine[] } },
+): string {
   const lines = [
     '# Sextant benchmarks',
     '',
@@ -35,6 +39,12 @@ export function renderReport(rows: readonly Row[], meta: { command: string; star
     lines.push(
       `| ${r.section} | ${r.measure} | ${r.summary.runs} | ${fmt(r.summary.median, r.unit)} | ${fmt(r.summary.min, r.unit)} | ${fmt(r.summary.max, r.unit)} | ${unit} | ${r.floor ? fmt(r.floor.median, r.unit) : ''} | ${ratio} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`,
     );
+  }
+  if (meta.profile) {
+    const total = meta.profile.lines.reduce((s, l) => s + l.ms, 0);
+    lines.push('', `## Where the time goes: ${meta.profile.title}`, '', '| phase | ms | share |', '|---|---:|---:|');
+    for (const l of meta.profile.lines) lines.push(`| ${l.what} | ${l.ms} | ${((100 * l.ms) / total).toFixed(0)}% |`);
+    lines.push(`| total | ${total} | |`);
   }
   if (meta.notes.length) lines.push('', '## Notes', '', ...meta.notes.map((n) => `- ${n}`));
   return lines.join('\n') + '\n';
