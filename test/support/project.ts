@@ -54,8 +54,10 @@ export function makeProject(options: ProjectOptions = {}): Project {
   const service = options.service ?? `app${Math.random().toString(36).slice(2, 7)}`;
   // SEXTANT_TEST_HOSTS_FROM=K starts at the lab's K-th host, so people (or sessions) working in
   // parallel on one larger lab keep out of each other's hosts and kamal-proxy routes.
+  // SEXTANT_TEST_HOSTS_COUNT caps how many it may take (npm test's lanes have three hosts each).
   const from = Number(process.env.SEXTANT_TEST_HOSTS_FROM ?? 0);
-  const hosts = lab.hosts.slice(from, from + (options.hosts ?? lab.hosts.length - from)).map((h) => h.address);
+  const count = options.hosts ?? Number(process.env.SEXTANT_TEST_HOSTS_COUNT ?? lab.hosts.length - from);
+  const hosts = lab.hosts.slice(from, from + count).map((h) => h.address);
   if (hosts.length < (options.hosts ?? 1)) throw new Error(`the lab has too few hosts from #${from + 1} for ${options.hosts}: run \`npm run lab:up -- --hosts ${from + (options.hosts ?? 1)}\``);
   const root = mkdtempSync(join(lab.stateDir ?? tmpdir(), `sextant-${service}-`));
   const dir = join(root, 'app');
