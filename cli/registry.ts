@@ -156,6 +156,35 @@ export const commands: CommandSpec[] = [
     flags: [],
     run: async () => (await import('./commands/config')).configCommand,
   },
+  // Issue 4: secrets adapters, init, docs (none loads Temporal).
+  {
+    path: ['secrets', 'fetch'],
+    summary: 'Fetch secrets from a password manager or vault; prints them as JSON for $(...) in .kamal/secrets',
+    usage: 'sextant secrets fetch --adapter ADAPTER [--account ACCOUNT] [--from VAULT] NAME...',
+    example: 'SECRETS=$(sextant secrets fetch --adapter 1password --account acme --from Prod/Web REGISTRY_PASSWORD DB_PASSWORD)',
+    flags: [
+      { name: 'adapter', short: 'a', type: 'string', description: '1password, bitwarden, bitwarden-sm, lastpass, aws_secrets_manager, gcp, doppler' },
+      { name: 'account', type: 'string', description: 'Account, user or profile in the vendor CLI (required by 1password, bitwarden, lastpass, gcp)' },
+      { name: 'from', type: 'string', description: 'Vault, item, folder or project every NAME is read from' },
+    ],
+    run: async () => (await import('./commands/secrets')).fetchCommand,
+  },
+  {
+    path: ['secrets', 'extract'],
+    summary: 'Print one secret from the output of `secrets fetch` (NAME or the last parts of its key)',
+    usage: 'sextant secrets extract NAME FETCHED_JSON',
+    example: 'DB_PASSWORD=$(sextant secrets extract DB_PASSWORD $SECRETS)',
+    flags: [],
+    run: async () => (await import('./commands/secrets')).extractCommand,
+  },
+  {
+    path: ['secrets', 'print'],
+    summary: 'Show the secrets the config needs, as resolved from the secrets files (values redacted)',
+    usage: 'sextant secrets print [-d DEST] [--reveal] [--json]',
+    example: 'sextant secrets print -d staging',
+    flags: [{ name: 'reveal', type: 'boolean', description: 'Show the values (they are redacted otherwise)' }],
+    run: async () => (await import('./commands/secrets')).printCommand,
+  },
   {
     path: ['version'],
     summary: "Show Sextant's version",

@@ -208,7 +208,9 @@ name secrets; their values are looked up, first match wins, in:
 Secrets files take \`NAME=value\`, \`export NAME=value\`, single quotes (taken literally), double
 quotes (with \`\\n\` escapes, may span lines), \`# comments\`, \`$(command)\` (its output, run by
 \`/bin/sh\` in the project directory) and \`$NAME\` / \`\${NAME}\` (an earlier entry, else the
-environment). A secret found nowhere is an error that names it and every place searched.
+environment). \`$(kamal secrets fetch ...)\` and \`$(kamal secrets extract ...)\` lines work without
+Kamal installed: Sextant runs its own \`secrets\` command for them (see \`docs/secrets.md\`). A
+secret found nowhere is an error that names it and every place searched.
 `;
 
 function renderTree(section: Section, documented: Map<Schema, string>): string[] {
