@@ -186,6 +186,14 @@ export const commands: CommandSpec[] = [
     run: async () => (await import('./commands/secrets')).printCommand,
   },
   {
+    path: ['init'],
+    summary: 'Create config/deploy.yml, .kamal/secrets and sample hooks to start from (never overwrites)',
+    usage: 'sextant init [--json]',
+    example: 'sextant init',
+    flags: [],
+    run: async () => (await import('./commands/init')).initCommand,
+  },
+  {
     path: ['version'],
     summary: "Show Sextant's version",
     usage: 'sextant version',
