@@ -194,6 +194,14 @@ export const commands: CommandSpec[] = [
     run: async () => (await import('./commands/init')).initCommand,
   },
   {
+    path: ['docs'],
+    summary: 'Show the configuration reference: the keys, or one key or section with its keys',
+    usage: 'sextant docs [KEY] [--json]',
+    example: 'sextant docs proxy.healthcheck',
+    flags: [],
+    run: async () => (await import('./commands/docs')).docsCommand,
+  },
+  {
     path: ['version'],
     summary: "Show Sextant's version",
     usage: 'sextant version',
