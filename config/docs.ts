@@ -137,35 +137,81 @@ interface Section {
   node: Schema;
 }
 
-function renderSection(section: Section, documented: Map<Schema, string>, children: Section[]): string[] {
+/** One key of a map, as the reference shows it. */
+export interface ReferenceRow {
+  key: string;
+  /** Full key path, e.g. `proxy.healthcheck.path`. */
+  path: string;
+  type: string;
+  /** `**required**`, an inline-code default, or empty. */
+  dflt: string;
+  description: string;
+  /** Sections first documented under this key. */
+  see: string[];
+  /** Sections documented elsewhere that describe this key's map too. */
+  same: string[];
+}
+
+/** One map of the configuration: its path (empty for the top level) and its keys. */
+export interface ReferenceSection {
+  path: string;
+  expected?: string;
+  rows: ReferenceRow[];
+}
+
+function sectionRows(section: Section, documented: Map<Schema, string>, children: Section[]): ReferenceRow[] {
   const shape = section.node._zod.def.shape!;
-  const lines = ['| Key | Type | Default | Description |', '| --- | --- | --- | --- |'];
-  for (const [key, field] of Object.entries(shape)) {
+  return Object.entries(shape).map(([key, field]) => {
     const u = unwrap(field);
     const required = field._zod.optin === undefined;
-    const childPath = section.path ? `${section.path}.${key}` : key;
-    let description = u.description ?? '';
-    const objects = objectsUnder(field, childPath);
-    const links: string[] = [];
+    const path = section.path ? `${section.path}.${key}` : key;
+    const see: string[] = [];
     const same: string[] = [];
-    for (const o of objects) {
+    for (const o of objectsUnder(field, path)) {
       const seen = documented.get(o.node);
       if (seen === undefined) {
         documented.set(o.node, o.path);
         children.push(o);
-        links.push(`[\`${o.path}\`](#${anchor(o.path)})`);
+        see.push(o.path);
       } else if (seen !== o.path) {
-        same.push(`[\`${seen}\`](#${anchor(seen)})`);
+        same.push(seen);
       }
     }
-    if (links.length > 0) description += ` See ${links.join(', ')}.`;
-    if (same.length > 0) description += ` Same keys as ${same.join(', ')}.`;
     const isMapDefault = u.node._zod.def.type === 'object';
     const dflt = required ? '**required**' : u.hasDefault && !isMapDefault ? inlineValue(u.defaultValue) : '';
-    const type = cell(typeName(field)).replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    lines.push(`| \`${key}\` | ${type} | ${dflt} | ${cell(description.trim())} |`);
+    return { key, path, type: typeName(field), dflt, description: (u.description ?? '').trim(), see, same };
+  });
+}
+
+/** Every map of the configuration, each after the one it sits in (the order of the reference). */
+export function referenceSections(): ReferenceSection[] {
+  const root: Section = { path: '', node: unwrap(s(ConfigSchema)).node };
+  const documented = new Map<Schema, string>([[root.node, '']]);
+  const out: ReferenceSection[] = [];
+  const visit = (section: Section) => {
+    const children: Section[] = [];
+    out.push({ path: section.path, expected: hintOf(section.node)?.expected, rows: sectionRows(section, documented, children) });
+    children.forEach(visit);
+  };
+  visit(root);
+  return out;
+}
+
+const link = (path: string) => `[\`${path}\`](#${anchor(path)})`;
+
+function renderSection(section: ReferenceSection): string[] {
+  const out = [section.path ? `## \`${section.path}\`` : '## Top-level keys', ''];
+  if (section.path && section.expected) out.push(`Expected: ${section.expected}.`, '');
+  out.push('| Key | Type | Default | Description |', '| --- | --- | --- | --- |');
+  for (const row of section.rows) {
+    let description = row.description;
+    if (row.see.length > 0) description += ` See ${row.see.map(link).join(', ')}.`;
+    if (row.same.length > 0) description += ` Same keys as ${row.same.map(link).join(', ')}.`;
+    const type = cell(row.type).replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    out.push(`| \`${row.key}\` | ${type} | ${row.dflt} | ${cell(description.trim())} |`);
   }
-  return lines;
+  out.push('');
+  return out;
 }
 
 const INTRO = `# Configuration reference
@@ -174,7 +220,8 @@ const INTRO = `# Configuration reference
      npx tsc -p . && node dist/config/docs.js --write -->
 
 Sextant reads \`config/deploy.yml\` in the project directory, in the format Kamal uses, so an
-existing Kamal configuration works unchanged.
+existing Kamal configuration works unchanged. \`sextant docs KEY\` shows one key or section of this
+reference in the terminal; \`sextant init\` writes a starting configuration.
 
 - **Destinations.** With \`-d staging\`, \`config/deploy.staging.yml\` is read too and merged over
   the base file: maps merge key by key, lists and single values replace the base value. The
@@ -208,28 +255,13 @@ name secrets; their values are looked up, first match wins, in:
 Secrets files take \`NAME=value\`, \`export NAME=value\`, single quotes (taken literally), double
 quotes (with \`\\n\` escapes, may span lines), \`# comments\`, \`$(command)\` (its output, run by
 \`/bin/sh\` in the project directory) and \`$NAME\` / \`\${NAME}\` (an earlier entry, else the
-environment). A secret found nowhere is an error that names it and every place searched.
+environment). \`$(kamal secrets fetch ...)\` and \`$(kamal secrets extract ...)\` lines work without
+Kamal installed: Sextant runs its own \`secrets\` command for them (see \`docs/secrets.md\`). A
+secret found nowhere is an error that names it and every place searched.
 `;
 
-function renderTree(section: Section, documented: Map<Schema, string>): string[] {
-  const out: string[] = [];
-  if (section.path) {
-    out.push(`## \`${section.path}\``, '');
-    const text = hintOf(section.node)?.expected;
-    if (text) out.push(`Expected: ${text}.`, '');
-  } else {
-    out.push('## Top-level keys', '');
-  }
-  const children: Section[] = [];
-  out.push(...renderSection(section, documented, children), '');
-  for (const child of children) out.push(...renderTree(child, documented));
-  return out;
-}
-
 export function renderReference(): string {
-  const root: Section = { path: '', node: unwrap(s(ConfigSchema)).node };
-  const documented = new Map<Schema, string>([[root.node, '']]);
-  return [INTRO, ...renderTree(root, documented), SECRETS].join('\n');
+  return [INTRO, ...referenceSections().flatMap(renderSection), SECRETS].join('\n');
 }
 
 export const REFERENCE_FILE = 'docs/configuration.md';

@@ -10,11 +10,12 @@
  *   NAME=${OTHER} or $OTHER           value of an earlier entry, else of the environment, else empty
  *
  * Inside $(...), $NAME and ${NAME} are replaced first (as dotenv does), so a value produced by
- * an earlier line reaches the command exactly as written. A command exiting non-zero is an
- * error naming the file and line.
+ * an earlier line reaches the command exactly as written. Commands find a `kamal` on PATH that
+ * runs `sextant secrets` (config/shell.ts), for Kamal's `$(kamal secrets fetch ...)` lines. A
+ * command exiting non-zero is an error naming the file and line (and the command as written).
  */
 import { ConfigError, Problem } from './errors';
-import { commandFailed, runLocalCommand } from './shell';
+import { commandFailed, runLocalCommand, withKamalShim } from './shell';
 
 export interface DotenvContext {
   /** File name as shown in messages. */
@@ -165,9 +166,10 @@ function substitute(
     if (s[i + 1] === '(') {
       const end = closingParen(s, i + 1);
       if (end < 0) return { error: `$( is not closed. Fix: end the command with )` };
-      const command = expandVariables(s.slice(i + 2, end), lookup);
-      const r = runLocalCommand(command, ctx.cwd, ctx.env);
-      if (!r.ok) return { error: commandFailed(command, r.reason) };
+      const written = s.slice(i + 2, end);
+      const r = runLocalCommand(expandVariables(written, lookup), ctx.cwd, withKamalShim(ctx.env));
+      // The command as written: expanded, it may hold secret values (`extract NAME $SECRETS`).
+      if (!r.ok) return { error: commandFailed(written, r.reason) };
       out += r.output.replace(/\r?\n$/, '');
       i = end;
       continue;

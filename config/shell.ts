@@ -1,5 +1,6 @@
 /** Runs a command line of a config or secrets file locally, as Ruby's backticks would: /bin/sh -c. */
 import { execFileSync } from 'node:child_process';
+import { delimiter, resolve } from 'node:path';
 
 export type CommandResult = { ok: true; output: string } | { ok: false; reason: string };
 
@@ -24,4 +25,12 @@ export function runLocalCommand(command: string, cwd: string, env: NodeJS.Proces
 /** The sentence used when a command fails. */
 export function commandFailed(command: string, reason: string): string {
   return `the command \`${command.trim()}\` failed (${reason}). Fix: run it in a shell in the project directory to see why`;
+}
+
+/** Holds a `kamal` that runs `sextant secrets`, so Kamal's secrets files work without Kamal. */
+export const KAMAL_SHIM_DIR = resolve(__dirname, '..', '..', 'bin', 'kamal-compat');
+
+/** The environment for commands of a secrets file: the `kamal` shim first on PATH. */
+export function withKamalShim(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, PATH: env.PATH ? `${KAMAL_SHIM_DIR}${delimiter}${env.PATH}` : KAMAL_SHIM_DIR, SEXTANT_NODE: process.execPath };
 }
