@@ -117,6 +117,14 @@ export const commands: CommandSpec[] = [
     run: async () => (await import('./commands/lock')).lockReleaseCommand,
   },
   {
+    path: ['audit'],
+    summary: "Show the last 50 lines of each host's audit log (what was done to it, by whom, when)",
+    usage: 'sextant audit [-d DEST] [-h HOSTS] [-r ROLES] [-p] [--json]',
+    example: 'sextant audit -d staging -p',
+    flags: [],
+    run: async () => (await import('./commands/audit')).auditCommand,
+  },
+  {
     path: ['agent', 'status'],
     summary: "Show this machine's agent: worker and Temporal dev server",
     usage: 'sextant agent status [--json]',

@@ -1,0 +1,116 @@
+// Audit lines on the hosts (Kamal's `.kamal/<service>-audit.log`): deploys, a failed deploy
+// rolled back, a rollback and a manual lock each leave their lines exactly once, re-running
+// the recorded audit steps adds none, and `sextant audit` shows them per host.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createHostActivities } from '../../activities/host';
+import { performer } from '../../plan/build';
+import { loadSealKey } from '../../plan/seal';
+import { SshPool } from '../../ssh/pool';
+import { runCli, runCliOk } from '../support/cli';
+import { editConfig } from '../support/faults';
+import { labHost, removeService } from '../support/hosts';
+import { onHost } from '../support/lab';
+import { makeProject, type Project } from '../support/project';
+import { labClient, scheduledActivities } from '../support/temporal';
+
+describe('audit log (lab hosts)', function () {
+  let project: Project;
+  const ok = (...args: string[]) => runCliOk(args, { cwd: project.dir, env: project.env });
+  const log = (address: string) => onHost(labHost(project.lab, address), `cat .kamal/${project.service}-audit.log`);
+  /** The log's lines without their timestamps, which must be Kamal's (UTC, whole seconds). */
+  const entries = (address: string) =>
+    log(address)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        assert.match(l, /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] /);
+        return l.replace(/^\[[^\]]+\] /, '');
+      });
+
+  before(function () {
+    project = makeProject({ hosts: 2 });
+  });
+
+  it('deploys, a failed deploy, a rollback and a manual lock each write their lines once', async function () {
+    const [h1, h2] = project.hosts as [string, string];
+    await ok('deploy', '--version', 'v1');
+    await ok('deploy', '--version', 'v2');
+    editConfig(project, (c) => ((c.env as { clear: Record<string, string> }).clear.BROKEN_ON = h2));
+    const failed = await runCli(['deploy', '--version', 'v3'], { cwd: project.dir, env: project.env });
+    assert.notEqual(failed.code, 0, failed.stdout);
+    editConfig(project, (c) => delete (c.env as { clear: Record<string, string> }).clear.BROKEN_ON);
+    await ok('rollback', 'v1');
+    await ok('lock', 'acquire', '-m', 'disk check');
+    await ok('lock', 'release');
+
+    const who = `[${performer(project.dir)}] [web]`;
+    const reason = new RegExp(`^\\[${performer(project.dir).replace(/[.@]/g, '\\$&')}\\] \\[web\\] Failed to deploy app version v3: ${project.service}-web-v3 on ${h2.replace(/\./g, '\\.')} did not pass the health check`);
+    const deployed = [`${who} Booted app version v1`, `${who} Deployed app version v1`, `${who} Booted app version v2`, `${who} Deployed app version v2`, `${who} Booted app version v3`];
+    const rolledBack = [`${who} Booted app version v1`, `${who} Rolled back app to version v1`];
+    const primary = entries(h1);
+    const second = entries(h2);
+    // Host 1 had switched to v3 when host 2 failed: it was put back on v2.
+    assert.deepEqual(primary.filter((l) => !l.includes('Failed to deploy')), [
+      ...deployed,
+      `${who} Rolled back app from version v3 to version v2`,
+      ...rolledBack,
+      `[${performer(project.dir)}] Acquired the deploy lock: disk check`,
+      `[${performer(project.dir)}] Released the deploy lock (held by \`sextant lock acquire\`)`,
+    ]);
+    assert.deepEqual(second.filter((l) => !l.includes('Failed to deploy')), [...deployed, ...rolledBack]);
+    for (const lines of [primary, second]) {
+      const failures = lines.filter((l) => l.includes('Failed to deploy'));
+      assert.equal(failures.length, 1, `one failure line: ${failures.join('\n')}`);
+      assert.equal(lines.indexOf(failures[0]!), 5, 'the failure comes right after v3 booted');
+    }
+    // The reason is the failure's first line, and the same on both hosts.
+    assert.match(second[5]!, reason);
+    assert.equal(primary[5], second[5]);
+  });
+
+  it('re-running the recorded audit steps of a rollback adds nothing', async function () {
+    const { client, close } = await labClient(project.lab);
+    const pool = new SshPool({ knownHostsFile: join(project.home, 'known_hosts') });
+    try {
+      const steps = scheduledActivities(await client.workflow.getHandle(`sextant/${project.service}`).fetchHistory()).filter((s) => s.type === 'recordAudit');
+      assert.equal(steps.length, 4, 'booted and rolled back, on each of the two hosts');
+      const before = project.hosts.map(log);
+      const activities = createHostActivities({ pool, sealKey: () => loadSealKey(project.home) });
+      const env = new MockActivityEnvironment();
+      for (const step of steps) await env.run(activities.recordAudit, ...(step.input as Parameters<typeof activities.recordAudit>));
+      assert.deepEqual(project.hosts.map(log), before);
+    } finally {
+      await pool.close();
+      await close();
+    }
+  });
+
+  it('`sextant audit` shows each host its last lines, prefixed; --json; -h', async function () {
+    const [h1, h2] = project.hosts as [string, string];
+    const r = await ok('audit');
+    const lines = r.stdout.split('\n').filter(Boolean);
+    const expected = project.hosts.flatMap((h) => log(h).split('\n').filter(Boolean).slice(-50).map((l) => `${h}  ${l}`));
+    assert.deepEqual(lines, expected);
+    const json = (await ok('audit', '--json')).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; host: string; line: string });
+    assert.deepEqual(json.map((e) => [e.event, e.host, e.line]), project.hosts.flatMap((h) => log(h).split('\n').filter(Boolean).map((l) => ['line', h, l])));
+    const one = await ok('audit', '-h', h2);
+    assert.ok(one.stdout.split('\n').filter(Boolean).every((l) => l.startsWith(`${h2}  `)), one.stdout);
+    assert.ok(!one.stdout.includes(h1));
+    // Kamal shows the last 50 lines only.
+    onHost(labHost(project.lab, h2), `for i in $(seq 1 60); do echo "[2024-01-01T00:00:00Z] [someone] filler $i" >> .kamal/${project.service}-audit.log; done`);
+    const tail = (await ok('audit', '-h', h2)).stdout.split('\n').filter(Boolean);
+    assert.equal(tail.length, 50);
+    assert.equal(tail[49], `${h2}  [2024-01-01T00:00:00Z] [someone] filler 60`);
+  });
+
+  after(async function () {
+    if (!project) return;
+    await runCli(['agent', 'stop'], { cwd: project.dir, env: project.env });
+    for (const address of project.hosts) {
+      removeService(labHost(project.lab, address), project.service);
+      onHost(labHost(project.lab, address), `rm -f .kamal/${project.service}-audit.log`);
+    }
+  });
+});
