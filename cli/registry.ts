@@ -125,6 +125,22 @@ export const commands: CommandSpec[] = [
     run: async () => (await import('./commands/audit')).auditCommand,
   },
   {
+    path: ['history'],
+    summary: 'List past deploys, rollbacks and prunes of the service: who, what, version, start, duration, result',
+    usage: 'sextant history [-n N] [-d DEST] [--json]',
+    example: 'sextant history -n 5 -d staging',
+    flags: [{ name: 'number', short: 'n', type: 'string', description: 'How many, newest first (default 20)' }],
+    run: async () => (await import('./commands/history')).historyCommand,
+  },
+  {
+    path: ['show'],
+    summary: "Show one operation step by step, per host: start, duration, result, a failed step's output",
+    usage: 'sextant show [ID] [-d DEST] [--json]   (ID from `sextant history`; default the latest)',
+    example: 'sextant show 20250314T092653Z-0a1b2c3d',
+    flags: [],
+    run: async () => (await import('./commands/history')).showCommand,
+  },
+  {
     path: ['agent', 'status'],
     summary: "Show this machine's agent: worker and Temporal dev server",
     usage: 'sextant agent status [--json]',

@@ -1,6 +1,8 @@
-// Audit lines on the hosts (Kamal's `.kamal/<service>-audit.log`): deploys, a failed deploy
-// rolled back, a rollback and a manual lock each leave their lines exactly once, re-running
-// the recorded audit steps adds none, and `sextant audit` shows them per host.
+// What a service's operations leave behind. On the hosts, audit lines (Kamal's
+// `.kamal/<service>-audit.log`): deploys, a failed deploy rolled back, a rollback and a manual
+// lock each leave their lines exactly once, re-running the recorded audit steps adds none, and
+// `sextant audit` shows them per host. In Temporal, `sextant history` lists them and
+// `sextant show` gives one's steps per host, with the failing step's output.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ import { onHost } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
 import { labClient, scheduledActivities } from '../support/temporal';
 
-describe('audit log (lab hosts)', function () {
+describe('audit log and history (lab hosts)', function () {
   let project: Project;
   const ok = (...args: string[]) => runCliOk(args, { cwd: project.dir, env: project.env });
   const log = (address: string) => onHost(labHost(project.lab, address), `cat .kamal/${project.service}-audit.log`);
@@ -103,6 +105,56 @@ describe('audit log (lab hosts)', function () {
     const tail = (await ok('audit', '-h', h2)).stdout.split('\n').filter(Boolean);
     assert.equal(tail.length, 50);
     assert.equal(tail[49], `${h2}  [2024-01-01T00:00:00Z] [someone] filler 60`);
+  });
+
+  it('`sextant history` lists the operations newest first, with who, version, result and link', async function () {
+    interface Op { kind: string; version: string; performer: string; result: string; seconds: number; id: string; url: string; start: string }
+    const r = await ok('history', '--json');
+    const [result] = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; data: { operations: Op[] } });
+    const ops = result!.data.operations;
+    assert.deepEqual(ops.map((o) => [o.kind, o.version, o.result]), [
+      ['rollback', 'v1', 'completed'],
+      ['deploy', 'v3', 'failed'],
+      ['deploy', 'v2', 'completed'],
+      ['deploy', 'v1', 'completed'],
+    ]);
+    for (const o of ops) {
+      assert.equal(o.performer, performer(project.dir));
+      assert.ok(o.seconds > 0, `a duration: ${o.seconds}`);
+      assert.match(o.url, new RegExp(`^http://127\\.0\\.0\\.1:8233/namespaces/[^/]+/workflows/sextant%2F${project.service}/`));
+      assert.match(o.id, /^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+    }
+    assert.deepEqual([...ops].sort((a, b) => b.start.localeCompare(a.start)), ops);
+    const text = (await ok('history', '-n', '2')).stdout.split('\n').filter(Boolean);
+    assert.equal(text.length, 2, text.join('\n'));
+    assert.match(text[0]!, new RegExp(`rollback v1 by ${performer(project.dir)}: completed, \\d+\\.\\ds  id ${ops[0]!.id}  http://`));
+    assert.match(text[1]!, /deploy v3 by .*: failed/);
+    const bad = await runCli(['history', '-n', 'x'], { cwd: project.dir, env: project.env });
+    assert.equal(bad.code, 2);
+  });
+
+  it("`sextant show` gives each host's steps, and a failed deploy's failing step with its output", async function () {
+    const [h1, h2] = project.hosts as [string, string];
+    const latest = (await ok('show')).stdout;
+    assert.match(latest, /^rollback of .* v1 by .*: completed/);
+    for (const h of [h1, h2]) assert.match(latest, new RegExp(`^${h.replace(/\./g, '\\.')}  ✓ \\d\\d:\\d\\d:\\d\\d boot web \\d+\\.\\ds`, 'm'));
+
+    const ops = (JSON.parse((await ok('history', '--json')).stdout.trim()) as { data: { operations: { id: string; version: string }[] } }).data.operations;
+    const failedId = ops.find((o) => o.version === 'v3')!.id;
+    const failed = (await ok('show', failedId)).stdout;
+    assert.match(failed, /^deploy of .* v3 by .*: failed/);
+    assert.match(failed, new RegExp(`^${h2.replace(/\./g, '\\.')}  ✗ \\d\\d:\\d\\d:\\d\\d switch proxy web \\d+\\.\\ds  .*did not pass the health check`, 'm'));
+    assert.match(failed, /app v3: broken on purpose/, "the failing container's log lines");
+    assert.match(failed, new RegExp(`^${h1.replace(/\./g, '\\.')}  ✓ \\d\\d:\\d\\d:\\d\\d roll back web`, 'm'));
+    const json = JSON.parse((await ok('show', failedId, '--json')).stdout.trim()) as { data: { steps: { host: string; type: string; state: string; output?: string }[]; failure: string } };
+    const failing = json.data.steps.filter((s) => s.state === 'failed');
+    assert.deepEqual(failing.map((s) => [s.host, s.type]), [[h2, 'switchProxy']]);
+    assert.match(failing[0]!.output!, /broken on purpose/);
+    assert.match(json.data.failure, /did not pass the health check/);
+
+    const missing = await runCli(['show', 'nope'], { cwd: project.dir, env: project.env });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no operation of .* has the ID nope\. Fix: pick one from `sextant history`/);
   });
 
   after(async function () {
