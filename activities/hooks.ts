@@ -12,8 +12,11 @@ export type HookPlan = Pick<Plan, 'deployId' | 'service' | 'destination' | 'vers
   source: Pick<Plan['source'], 'cwd' | 'hooksPath' | 'skipHooks' | 'performer' | 'command'>;
 };
 
-/** A deploy's hooks in the order the workflow runs them. */
-export const DEPLOY_HOOKS = ['pre-connect', 'pre-build', 'pre-deploy', 'post-deploy'] as const;
+/** A deploy's hooks in the order the workflow runs them (the app-boot pair once per boot batch). */
+export const DEPLOY_HOOKS = ['pre-connect', 'pre-build', 'pre-deploy', 'pre-app-boot', 'post-app-boot', 'post-deploy'] as const;
+
+/** Hooks that run while the deploy holds its lock. */
+const UNDER_LOCK = new Set(['pre-deploy', 'pre-app-boot', 'post-app-boot']);
 
 /** Every variable Kamal may give a hook, and ours: none may leak in from the worker's environment. */
 const HOOK_VARIABLES = [
@@ -41,7 +44,7 @@ export function hookEnv(plan: HookPlan, name: string, hosts: readonly string[], 
     KAMAL_VERSION: plan.version,
     KAMAL_HOSTS: hosts.join(','),
     // The workflow holds the deploy lock from before pre-deploy until before post-deploy.
-    KAMAL_LOCK: String(name === 'pre-deploy'),
+    KAMAL_LOCK: String(UNDER_LOCK.has(name)),
     KAMAL_COMMAND: plan.source.command,
     SEXTANT_DEPLOY_ID: plan.deployId,
   };

@@ -130,7 +130,7 @@ async function outlastRestarts<T>(out: Output, poll: () => Promise<T>): Promise<
   }
 }
 
-function safeDecode(payload: temporal.api.common.v1.IPayload): unknown {
+export function safeDecode(payload: temporal.api.common.v1.IPayload): unknown {
   try {
     return defaultPayloadConverter.fromPayload(payload as never);
   } catch {

@@ -15,6 +15,7 @@ export type Event =
   | { event: 'warning'; message: string }
   | { event: 'step'; host: string | null; step: string; state: 'started' | 'done' | 'failed' | 'retrying'; detail?: string; seconds?: number }
   | { event: 'output'; host: string | null; stream: 'stdout' | 'stderr'; line: string }
+  | { event: 'line'; host: string; line: string }
   | { event: 'workflow'; workflowId: string; runId: string; url: string | null; state: string }
   | { event: 'result'; ok: boolean; message: string; data?: unknown };
 
@@ -103,6 +104,8 @@ export class Output {
       }
       case 'output':
         return this.options.level === 'verbose' ? `${this.prefix(e.host)}${this.paint('gray', e.line)}` : null;
+      case 'line':
+        return `${this.prefix(e.host)}${e.line}`;
       case 'result':
         return e.ok ? (quiet ? null : this.paint('green', e.message)) : this.paint('red', e.message);
     }

@@ -6,31 +6,25 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
-  type RetryPolicy,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
-import type { createHostActivities } from '../activities/host';
 import type { createLocalActivities } from '../activities/local';
 import type { BootResult } from '../activities/results';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
 import { bootGroupSize } from '../config/boot';
+import { audit } from './audit';
+import { host, longHost, retry } from './host-steps';
 import { slices } from './batches';
 import { abortSignal, pauseSignal, resumeSignal, statusQuery } from './signals';
 import type { DeployStatus, HostStep } from './status';
 
-type HostActivities = ReturnType<typeof createHostActivities>;
 type LocalActivities = ReturnType<typeof createLocalActivities>;
 
-
-// About a minute of retries: rides out a lost link or a restarting dockerd, then fails naming the host.
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 7 };
-
-// Activities heartbeat at least every 5 s (activities/remote.ts), so a killed worker's step is
-// retried elsewhere after 15 s instead of after its whole start-to-close timeout.
-const host = proxyActivities<HostActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry });
-const longHost = proxyActivities<HostActivities>({ startToCloseTimeout: '20m', heartbeatTimeout: '15s', retry });
+/** pre-app-boot / post-app-boot around each boot batch, as Kamal 2 runs them per boot group. */
+const APP_BOOT_HOOKS_PATCH = 'app-boot-hooks';
 
 export interface DeployOptions {
   rollbackOnFailure: boolean;
@@ -75,9 +69,11 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
   const step = (h: string, s: HostStep, version?: string) => {
     status.hosts[h] = { step: s, version: version ?? status.hosts[h]?.version ?? null };
   };
-  const hook = (name: string) => local.runHook(plan, name, hosts);
+  const hook = (name: string, on: string[] = hosts) => local.runHook(plan, name, on);
 
   const switched: Switched[] = [];
+  /** Hosts and roles this deploy booted a container on: they get its outcome in their audit log. */
+  const booted: { host: string; role: string }[] = [];
   let locked = false;
   try {
     status.phase = 'pre-connect';
@@ -115,18 +111,24 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       await condition(() => !status.paused || abortReason !== null);
       if (abortReason !== null) throw ApplicationFailure.nonRetryable(`deploy aborted: ${abortReason}`, 'Aborted');
       status.batch.index = i + 1;
-      const results = await Promise.allSettled(batch.hosts.map((h) => bootHost(plan, h, batch.role, step, switched)));
+      const appBootHooks = patched(APP_BOOT_HOOKS_PATCH);
+      if (appBootHooks) await hook('pre-app-boot', batch.hosts);
+      const results = await Promise.allSettled(batch.hosts.map((h) => bootHost(plan, h, batch.role, step, switched, booted)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
+      if (appBootHooks) await hook('post-app-boot', batch.hosts);
     }
 
     status.phase = 'pruning';
     await Promise.all(hosts.map((h) => host.pruneHost(plan, h)));
+    await Promise.all(booted.map((b) => audit(plan, b.host, outcome(plan), b.role)));
     status.phase = 'done';
   } catch (err) {
     status.phase = 'failed';
     status.error = errorMessage(err);
     await CancellationScope.nonCancellable(async () => {
+      const reason = status.error!.split('\n')[0];
+      await Promise.all(booted.map((b) => audit(plan, b.host, `Failed to ${plan.kind === 'rollback' ? 'roll back to' : 'deploy'} app version ${plan.version}: ${reason}`, b.role).catch(() => undefined)));
       if (options.rollbackOnFailure && switched.length > 0) await rollBack(plan, switched, status, step);
       if (locked) await host.releaseLock(plan);
     });
@@ -168,6 +170,8 @@ async function rollBack(plan: Plan, switched: Switched[], status: DeployStatus, 
         throw err;
       }
       step(h, 'rolled back', boot.previous?.version);
+      const to = boot.previous ? `version ${boot.previous.version}` : 'no version (it had none before)';
+      await audit(plan, h, `Rolled back app from version ${plan.version} to ${to}`, role.name).catch(() => undefined);
     }),
   );
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -193,8 +197,11 @@ async function bootHost(
   role: RolePlan,
   step: (h: string, s: HostStep, version?: string) => void,
   switched: Switched[],
+  booted: { host: string; role: string }[],
 ): Promise<void> {
   step(h, 'booting');
+  await audit(plan, h, `Booted app version ${plan.version}`, role.name);
+  booted.push({ host: h, role: role.name });
   const boot = await host.bootContainer(plan, h, role.name);
   try {
     if (role.proxy) {
@@ -213,6 +220,11 @@ async function bootHost(
   step(h, 'stopping old', plan.version);
   await host.stopOldContainers(plan, h, role.name, boot.container);
   step(h, 'done', plan.version);
+}
+
+/** The audit line of a host that finished: what it serves now. */
+function outcome(plan: Plan): string {
+  return plan.kind === 'rollback' ? `Rolled back app to version ${plan.version}` : `Deployed app version ${plan.version}`;
 }
 
 /** Roles without the proxy: poll Docker's health (or "still running" after readiness_delay). */

@@ -8,18 +8,12 @@ import type { DeployStatus } from '../../workflows/status';
 import { UsageError } from '../args';
 import { CliError, EXIT } from '../exit-codes';
 import { followWorkflow } from '../follow';
+import { operationAttributes, type OperationMemo } from '../operations';
 import { outputOptionsFromEnv, Output } from '../output';
 import { loadProject } from '../project';
 import type { CommandContext } from '../registry';
 import { openSession, type Session } from '../temporal';
 
-export interface DeployMemo {
-  deployId: string;
-  kind: Plan['kind'];
-  version: string;
-  performer: string;
-  startedAt: string;
-}
 
 export const deployCommand = (ctx: CommandContext) => runDeploy(ctx, 'deploy');
 export const rollbackCommand = (ctx: CommandContext) => runDeploy(ctx, 'rollback');
@@ -53,7 +47,7 @@ async function runDeploy(ctx: CommandContext, kind: Plan['kind']): Promise<numbe
 async function startOrAttach(session: Session, plan: Plan, workflowId: string, ctx: CommandContext, out: Output): Promise<WorkflowHandle> {
   const lockWaitSeconds = lockWaitFlag(ctx.flags['lock-wait']);
   const waitUntil = Date.now() + lockWaitSeconds * 1000;
-  const memo: DeployMemo = { deployId: plan.deployId, kind: plan.kind, version: plan.version, performer: plan.source.performer, startedAt: plan.startedAt };
+  const memo: OperationMemo = { deployId: plan.deployId, kind: plan.kind, version: plan.version, performer: plan.source.performer, startedAt: plan.startedAt };
   for (;;) {
     const running = await runningDeploy(session, workflowId);
     if (running) {
@@ -79,6 +73,7 @@ async function startOrAttach(session: Session, plan: Plan, workflowId: string, c
         workflowId,
         args: [plan, { rollbackOnFailure: ctx.flags['rollback-on-failure'] !== false, lockWaitSeconds }],
         memo: { ...memo },
+        typedSearchAttributes: operationAttributes(plan),
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       });
@@ -102,7 +97,7 @@ function lockWaitFlag(value: unknown): number {
 
 export interface DeployRun {
   handle: WorkflowHandle;
-  memo: DeployMemo;
+  memo: OperationMemo;
   running: boolean;
 }
 
@@ -111,7 +106,7 @@ export async function latestDeploy(session: Session, workflowId: string): Promis
   const handle = session.client.workflow.getHandle(workflowId);
   try {
     const d = await handle.describe();
-    return { handle: session.client.workflow.getHandle(workflowId, d.runId), memo: (d.memo ?? {}) as unknown as DeployMemo, running: d.status.name === 'RUNNING' };
+    return { handle: session.client.workflow.getHandle(workflowId, d.runId), memo: (d.memo ?? {}) as unknown as OperationMemo, running: d.status.name === 'RUNNING' };
   } catch (err) {
     if (err instanceof Error && err.name === 'WorkflowNotFoundError') return null;
     throw err;

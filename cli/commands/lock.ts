@@ -1,6 +1,7 @@
 // `sextant lock status|acquire|release`: Kamal's on-host lock on the primary host, read and
 // written straight over SSH, so they work with no worker running (a stale lock is most often
 // found when something is broken). Only `status` asks Temporal, to find the deploy in the lock.
+import { appendAudit } from '../../commands/audit';
 import * as lock from '../../commands/lock';
 import { lockDirectory, type ServiceScope } from '../../commands/naming';
 import { primaryRole } from '../../config';
@@ -25,6 +26,8 @@ interface LockSite {
   exec(argv: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }>;
   /** The lock, or null when there is none. */
   read(): Promise<lock.LockDetails | null>;
+  /** One line in the primary host's audit log, as deploys write them. */
+  audit(message: string): Promise<void>;
 }
 
 async function withLockSite(ctx: CommandContext, act: (site: LockSite, out: Output) => Promise<number>): Promise<number> {
@@ -47,6 +50,11 @@ async function withLockSite(ctx: CommandContext, act: (site: LockSite, out: Outp
       } catch (err) {
         throw new CliError(`${host}: ${err instanceof Error ? err.message : String(err)}`, EXIT.failed);
       }
+    },
+    audit: async (message) => {
+      const cmd = appendAudit(scope, { at: new Date(), performer: performer(ctx.cwd), destination: destination ?? undefined, message });
+      const res = await exec(cmd.argv, cmd.stdin);
+      if (res.code !== 0) throw new CliError(`${host}: could not write the audit log: ${res.stderr.trim()}`, EXIT.failed);
     },
   };
   try {
@@ -130,7 +138,7 @@ export async function lockAcquireCommand(ctx: CommandContext): Promise<number> {
   if (typeof message !== 'string' || message.trim() === '') throw new UsageError('lock acquire needs -m MESSAGE, saying why deploys must wait');
   return withLockSite(ctx, async (site, out) => {
     const version = appVersion(ctx.cwd, typeof ctx.flags.version === 'string' ? ctx.flags.version : undefined);
-    const cmd = lock.acquireLock(site.scope, { lockedBy: performer(), at: new Date(), version, message });
+    const cmd = lock.acquireLock(site.scope, { lockedBy: performer(ctx.cwd), at: new Date(), version, message });
     const res = await site.exec(cmd.argv, cmd.stdin);
     if (res.code !== 0) {
       const held = await site.read();
@@ -141,6 +149,7 @@ export async function lockAcquireCommand(ctx: CommandContext): Promise<number> {
         EXIT.locked,
       );
     }
+    await site.audit(`Acquired the deploy lock: ${message}`);
     out.emit({ event: 'result', ok: true, message: `locked ${site.name} on ${site.host}: deploys are refused until \`sextant lock release\`` });
     return EXIT.ok;
   });
@@ -155,6 +164,7 @@ export async function lockReleaseCommand(ctx: CommandContext): Promise<number> {
     }
     const res = await site.exec(lock.releaseLock(site.scope));
     if (res.code !== 0) throw new CliError(`could not remove ${lockDirectory(site.scope)} on ${site.host}: ${res.stderr.trim()}`, EXIT.failed);
+    await site.audit(`Released the deploy lock (held by ${holderName[lock.lockHolder(held)]})`);
     out.emit({ event: 'result', ok: true, message: `released the lock of ${site.name} on ${site.host}, held by ${holderName[lock.lockHolder(held)]}:\n${indent(held.text)}` });
     return EXIT.ok;
   });

@@ -72,19 +72,29 @@ describe('hooks (lab)', function () {
   // A test that failed half-way must not leave its hook runs to the next.
   beforeEach(() => rmSync(log(), { force: true }));
 
-  it('runs pre-connect, pre-build, pre-deploy and post-deploy once each, with the same variables', async function () {
+  it('runs pre-connect, pre-build, pre-deploy, the app-boot pair around each boot batch and post-deploy, with the same variables', async function () {
     const r = await deploy();
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const runs = hookRuns();
-    assert.deepEqual(runs.map((h) => h.name), ['pre-connect', 'pre-build', 'pre-deploy', 'post-deploy']);
+    const [h1, h2] = project.hosts as [string, string];
+    // boot.limit 1: one batch per host, as Kamal 2 runs pre-/post-app-boot once per boot group.
+    assert.deepEqual(runs.map((h) => [h.name, h.env.KAMAL_HOSTS]), [
+      ['pre-connect', `${h1},${h2}`],
+      ['pre-build', `${h1},${h2}`],
+      ['pre-deploy', `${h1},${h2}`],
+      ['pre-app-boot', h1],
+      ['post-app-boot', h1],
+      ['pre-app-boot', h2],
+      ['post-app-boot', h2],
+      ['post-deploy', `${h1},${h2}`],
+    ]);
     const memo = await deployMemo();
     for (const { name, env } of runs) {
-      const { KAMAL_RUNTIME: runtime, ...rest } = env;
+      const { KAMAL_RUNTIME: runtime, KAMAL_HOSTS: _hosts, ...rest } = env;
       assert.deepEqual(rest, {
         KAMAL_COMMAND: 'deploy',
         KAMAL_DESTINATION: DESTINATION,
-        KAMAL_HOSTS: project.hosts.join(','),
-        KAMAL_LOCK: String(name === 'pre-deploy'),
+        KAMAL_LOCK: String(['pre-deploy', 'pre-app-boot', 'post-app-boot'].includes(name)),
         KAMAL_PERFORMER: performer(project.dir),
         KAMAL_RECORDED_AT: memo.startedAt.replace(/\.\d+Z$/, 'Z'),
         KAMAL_SERVICE: project.service,
@@ -102,7 +112,7 @@ describe('hooks (lab)', function () {
   it('runs no pre-build when nothing is built (--skip-push)', async function () {
     const r = await redeploy();
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-    assert.deepEqual(hookRuns().map((h) => h.name), ['pre-connect', 'pre-deploy', 'post-deploy']);
+    assert.deepEqual(hookRuns().map((h) => h.name), ['pre-connect', 'pre-deploy', 'pre-app-boot', 'post-app-boot', 'pre-app-boot', 'post-app-boot', 'post-deploy']);
   });
 
   it('stops at a failing pre-deploy hook: its output shown, hosts unchanged, lock released', async function () {
@@ -136,6 +146,19 @@ describe('hooks (lab)', function () {
     const r = await redeploy('-H');
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.deepEqual(hookRuns(), []);
+  });
+
+  it('stops at a failing pre-app-boot hook before its batch boots: hosts unchanged, lock released', async function () {
+    writeFileSync(hookFile('pre-deploy'), LOGGING_HOOK);
+    writeFileSync(hookFile('pre-app-boot'), FAILING_HOOK);
+    const before = hostState();
+    const r = await redeploy();
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout + r.stderr, /hook pre-app-boot failed \(exit 3\)/);
+    assert.deepEqual(hookRuns().map((h) => h.name), ['pre-connect', 'pre-deploy', 'pre-app-boot']);
+    assert.deepEqual(hostState(), before);
+    const primary = labHost(project.lab, project.hosts[0]!);
+    assert.equal(onHost(primary, `test -e .kamal/lock-${project.service}-${DESTINATION} && echo held || echo free`).trim(), 'free');
   });
 
   after(async function () {

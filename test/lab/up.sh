@@ -168,6 +168,18 @@ start_temporal() {
 wait_temporal() {
   wait_for 90 "Temporal" temporal_ok || { tail -n 20 "$LAB_LOGS/temporal.log" >&2; return 1; }
 }
+# The search attributes temporal-dev.yml declares (`sextant history` queries them), registered
+# on the lab's `default` namespace as the agent's own dev server has them; only missing ones.
+register_search_attributes() {
+  local ns="${1:-default}" address="$LAB_TEMPORAL_IP:$LAB_TEMPORAL_PORT" have name type
+  have="$("$TEMPORAL_BIN" operator search-attribute list --address "$address" --namespace "$ns")" || return 1
+  while read -r name type; do
+    grep -qw -- "$name" <<<"$have" && continue
+    log "registering search attribute $name ($type) on namespace $ns"
+    "$TEMPORAL_BIN" operator search-attribute create --address "$address" --namespace "$ns" --name "$name" --type "$type" >/dev/null || return 1
+  done < <(cd "$here/../.." && node -e 'const c = require("yaml").parse(require("fs").readFileSync("temporal-dev.yml", "utf8"));
+    for (const [k, t] of Object.entries(c.search_attributes)) console.log(k, t);')
+}
 
 # --- Hosts ------------------------------------------------------------------------------------------------------
 host_ok() {
@@ -244,7 +256,7 @@ failed=()
 for n in "${!jobs_pids[@]}"; do
   wait "${jobs_pids[$n]}" || failed+=("${jobs_names[$n]}")
 done
-wait_temporal || failed+=("temporal")
+{ wait_temporal && register_search_attributes default; } || failed+=("temporal")
 ((${#failed[@]} == 0)) || die "lab:up failed: ${failed[*]} (logs in $LAB_LOGS)"
 
 export LAB_HOST_IP_BASE LAB_BRIDGE_IP LAB_BRIDGE LAB_PREFIX LAB_DIR LAB_STATE LAB_LOGS LAB_SSH_KEY \

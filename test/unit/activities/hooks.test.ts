@@ -47,6 +47,11 @@ describe('activities/hooks: variables', () => {
     assert.equal(env.KAMAL_HOSTS, 'h1');
   });
 
+  it('says the lock is held during the app-boot hooks too, and only then and in pre-deploy', () => {
+    const locks = ['pre-connect', 'pre-build', 'pre-deploy', 'pre-app-boot', 'post-app-boot', 'post-deploy'].map((h) => hookEnv(plan(), h, HOSTS).KAMAL_LOCK);
+    assert.deepEqual(locks, ['false', 'false', 'true', 'true', 'true', 'false']);
+  });
+
   it('gives post-deploy the whole seconds since the deploy started, rounded', () => {
     const started = Date.parse(plan().startedAt);
     assert.equal(hookEnv(plan(), 'post-deploy', HOSTS, started + 61_499).KAMAL_RUNTIME, '61');

@@ -1,0 +1,15 @@
+// The host steps (SSH to servers) as Sextant's workflows call them: timeouts and retries.
+import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type { createHostActivities } from '../activities/host';
+
+type HostActivities = ReturnType<typeof createHostActivities>;
+
+// About a minute of retries: rides out a lost link or a restarting dockerd, then fails naming the host.
+export const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 7 };
+
+// Activities heartbeat at least every 5 s (activities/remote.ts), so a killed worker's step is
+// retried elsewhere after 15 s instead of after its whole start-to-close timeout.
+export const host = proxyActivities<HostActivities>({ startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry });
+export const longHost = proxyActivities<HostActivities>({ startToCloseTimeout: '20m', heartbeatTimeout: '15s', retry });
+// An audit line must not hold up (or hide) a failure being reported: few retries.
+export const auditHost = proxyActivities<HostActivities>({ startToCloseTimeout: '1m', heartbeatTimeout: '15s', retry: { ...retry, maximumAttempts: 3 } });
