@@ -2,10 +2,12 @@
 # lab:up — stand up the test lab, or repair it: every part that already runs and answers is
 # reused, every part that is missing or broken (e.g. after a crash) is cleaned and started
 # again. Writes test/lab/lab.json. Settings: lib.sh.
-# Usage: npm run lab:up -- [--hosts N] [--fresh]
+# Usage: npm run lab:up -- [--hosts N] [--fresh] [--namespaces A,B]
 #   --hosts N  number of hosts; hosts beyond N are removed. Default: 2, or as many as are
 #              already up (so a plain lab:up never takes hosts away from a running test)
 #   --fresh    run lab:down first (hosts start empty)
+#   --namespaces  Temporal namespaces to have besides `default` (npm test's lanes), each with
+#              Sextant's search attributes
 set -eEuo pipefail
 trap 'printf "lab: error: %s:%s: %s failed\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,13 +20,16 @@ source "$here/images.sh"
 
 hosts=""
 fresh=0
+namespaces=default
 while (($#)); do
   case "$1" in
     --hosts) hosts="${2:-}"; shift 2 ;;
     --hosts=*) hosts="${1#--hosts=}"; shift ;;
     --fresh) fresh=1; shift ;;
+    --namespaces) namespaces="default,${2:-}"; shift 2 ;;
+    --namespaces=*) namespaces="default,${1#--namespaces=}"; shift ;;
     -h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument '$1' (usage: lab:up -- [--hosts N] [--fresh])" ;;
+    *) die "unknown argument '$1' (usage: lab:up -- [--hosts N] [--fresh] [--namespaces A,B])" ;;
   esac
 done
 if [[ -z "$hosts" ]]; then
@@ -168,6 +173,14 @@ start_temporal() {
 wait_temporal() {
   wait_for 90 "Temporal" temporal_ok || { tail -n 20 "$LAB_LOGS/temporal.log" >&2; return 1; }
 }
+# A namespace besides `default`, made once; usable when the frontend's namespace cache has it.
+ensure_namespace() {
+  local ns="$1" address="$LAB_TEMPORAL_IP:$LAB_TEMPORAL_PORT"
+  "$TEMPORAL_BIN" operator namespace describe --address "$address" --namespace "$ns" >/dev/null 2>&1 && return 0
+  log "creating Temporal namespace $ns"
+  "$TEMPORAL_BIN" operator namespace create --address "$address" --namespace "$ns" --retention 24h >/dev/null || return 1
+  wait_for 30 "namespace $ns" "$TEMPORAL_BIN" workflow list --address "$address" --namespace "$ns" --limit 1
+}
 # The search attributes temporal-dev.yml declares (`sextant history` queries them), registered
 # on the lab's `default` namespace as the agent's own dev server has them; only missing ones.
 register_search_attributes() {
@@ -256,7 +269,13 @@ failed=()
 for n in "${!jobs_pids[@]}"; do
   wait "${jobs_pids[$n]}" || failed+=("${jobs_names[$n]}")
 done
-{ wait_temporal && register_search_attributes default; } || failed+=("temporal")
+lab_namespaces() {
+  local ns
+  for ns in $(tr ',' ' ' <<<"$namespaces" | xargs -n1 | sort -u); do
+    ensure_namespace "$ns" && register_search_attributes "$ns" || return 1
+  done
+}
+{ wait_temporal && lab_namespaces; } || failed+=("temporal")
 ((${#failed[@]} == 0)) || die "lab:up failed: ${failed[*]} (logs in $LAB_LOGS)"
 
 export LAB_HOST_IP_BASE LAB_BRIDGE_IP LAB_BRIDGE LAB_PREFIX LAB_DIR LAB_STATE LAB_LOGS LAB_SSH_KEY \
