@@ -511,6 +511,32 @@ const ArchList = hint(z.union([nonEmpty('an architecture, e.g. amd64'), z.array(
   type: 'string or list of strings',
 }).transform((v) => (Array.isArray(v) ? v : [v]));
 
+const REMOTE_EXPECTED = 'an SSH URL, e.g. ssh://docker@builder (Kamal 0.16: a map with arch: and host:)';
+
+/** Kamal 0.16's `builder.local:` / `builder.remote:` maps: one architecture each, built there. */
+const LegacyBuilderSide = hint(
+  z.strictObject({
+    arch: nonEmpty('an architecture, e.g. amd64').optional().describe('Architecture built there (Kamal 0.16).'),
+    host: nonEmpty('a Docker host, e.g. ssh://root@builder').optional().describe('Docker host: an SSH URL for remote (Kamal 0.16).'),
+  }),
+  { expected: 'a map with arch: and host:' },
+);
+
+/**
+ * Kamal 0.16 wrote a native multi-arch build as `local: { arch, host }` and `remote: { arch, host }`;
+ * in Kamal 2 terms that is `arch: [local arch, remote arch]`, `remote: <host>`, `local: true`.
+ * The local `host:` is dropped: the local build uses this machine's Docker.
+ */
+function builderFromLegacy<B extends { arch?: string[]; remote?: string | z.infer<typeof LegacyBuilderSide>; local: boolean | z.infer<typeof LegacyBuilderSide> }>(
+  b: B,
+): Omit<B, 'remote' | 'local'> & { remote?: string; local: boolean } {
+  const sides = [b.local, b.remote].filter((x): x is z.infer<typeof LegacyBuilderSide> => typeof x === 'object');
+  if (sides.length === 0) return b as never;
+  const arch = b.arch ?? [...new Set(sides.flatMap((x) => (x.arch ? [x.arch] : [])))];
+  const remote = typeof b.remote === 'object' ? b.remote.host : b.remote;
+  return { ...b, arch: arch.length > 0 ? arch : undefined, remote, local: b.local !== false };
+}
+
 const BuildCache = hint(
   z
     .strictObject({
@@ -533,8 +559,12 @@ export const BuilderSchema = hint(
       .describe('Build arguments (`--build-arg NAME=value`).'),
     secrets: SecretNames('GITHUB_TOKEN').prefault([]).describe('Secrets exposed to the build (`--secret id=NAME`), values from the secrets files.'),
     arch: ArchList.optional().describe('Architecture(s) to build for, e.g. `amd64` or `[amd64, arm64]`.'),
-    remote: nonEmpty('an SSH URL, e.g. ssh://docker@builder').optional().describe('Remote builder, e.g. `ssh://docker@builder`, used for architectures the local machine does not have.'),
-    local: bool().default(true).describe('Build locally for matching architectures; false to always use remote.'),
+    remote: hint(z.union([z.string().min(1), LegacyBuilderSide]), { expected: REMOTE_EXPECTED, type: 'string or map' })
+      .optional()
+      .describe('Remote builder, e.g. `ssh://docker@builder`, used for architectures the local machine does not have. Kamal 0.16: `{ arch: amd64, host: ssh://... }`.'),
+    local: hint(z.union([z.boolean(), LegacyBuilderSide]), { expected: 'true or false (Kamal 0.16: a map with arch:)', type: 'boolean or map', fix: 'write local: true or local: false' })
+      .default(true)
+      .describe('Build locally for matching architectures; false to always use remote. Kamal 0.16: `{ arch: arm64, host: ... }` (the local Docker is used).'),
     cache: BuildCache.optional().describe('Build cache.'),
     target: nonEmpty('a build stage').optional().describe('Dockerfile stage to build (`--target`).'),
     ssh: nonEmpty('an SSH agent spec, e.g. default').optional().describe('SSH agent socket or keys exposed to the build (`--ssh`).'),
@@ -551,7 +581,7 @@ export const BuilderSchema = hint(
     expected: 'a map of build settings',
     notes: Object.fromEntries(['options', 'pack'].map((k) => [k, NOT_YET])),
   },
-);
+).transform(builderFromLegacy);
 
 const BOOT_LIMIT_EXPECTED = 'a number of hosts (1 or more) or a percentage of hosts such as "25%"';
 
