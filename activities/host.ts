@@ -63,6 +63,9 @@ async function login(deps: HostDeps, r: Remote, plan: Plan): Promise<void> {
   }
 }
 
+/** What `docker pull` says when it needs (other) credentials. */
+const REGISTRY_WANTS_LOGIN = /unauthorized|authentication required|no basic auth credentials|denied|docker login/i;
+
 export function createHostActivities(deps: HostDeps) {
   const on = (plan: Plan, host: string) => remote(deps, plan, host);
 
@@ -84,8 +87,14 @@ export function createHostActivities(deps: HostDeps) {
       const r = on(plan, host);
       const image = imageOf(plan);
       if ((await r.run(images.inspectImage(image))).code === 0) return;
-      await login(deps, r, plan);
-      const res = await r.run(images.pull(image), { timeoutSeconds: 900 });
+      const pull = () => r.run(images.pull(image), { timeoutSeconds: 900 });
+      // Log in only when the registry asks: the host keeps its credentials from the last deploy,
+      // so most deploys save a round trip; rotated or missing ones are caught by the first pull.
+      let res = await pull();
+      if (res.code !== 0 && plan.registry && REGISTRY_WANTS_LOGIN.test(res.stderr)) {
+        await login(deps, r, plan);
+        res = await pull();
+      }
       if (res.code !== 0) {
         const why = res.stderr.trim();
         if (/manifest unknown|not found|does not exist/i.test(why)) {

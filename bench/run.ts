@@ -3,7 +3,7 @@
 // SEXTANT_BENCH_ROLLBACK_HOSTS (2,30).
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test/support/lab';
 import { BenchApp } from './bench-project';
@@ -51,7 +51,10 @@ async function main(): Promise<void> {
     app.close();
   }
   const command = `npm run bench${process.env.SEXTANT_BENCH_RUNS ? ` (SEXTANT_BENCH_RUNS=${settings.runs})` : ''}`;
-  const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, hosts are network namespaces of this machine`;
+  // The machine is shared: say how busy it was, and which code was measured.
+  const load = loadavg()[2]!.toFixed(1);
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const machine = `commit ${commit}; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, 15-minute load average ${load} at the end; hosts are network namespaces of this machine`;
   const report = renderReport(rows, {
     command,
     started,
