@@ -49,7 +49,7 @@ export interface Project extends Service {
   plan(home: string): Plan;
 }
 
-export async function loadProject(ctx: CommandContext, options: { kind: Plan['kind']; version?: string }): Promise<Project> {
+export async function loadProject(ctx: CommandContext, options: { kind: Plan['kind']; version?: string; command?: string }): Promise<Project> {
   const service = await loadService(ctx);
   const secrets = resolveConfigSecrets(
     { config: service.config, files: [], destination: service.destination ?? undefined },
@@ -76,7 +76,7 @@ export async function loadProject(ctx: CommandContext, options: { kind: Plan['ki
         localQueue: localQueue(machineId(home)),
         skipPush: Boolean(ctx.flags['skip-push']),
         skipHooks: Boolean(ctx.flags['skip-hooks']),
-        command: options.kind,
+        command: options.command ?? options.kind,
         selection: service.selection,
       }),
   };

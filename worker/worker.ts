@@ -65,7 +65,7 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
   }
   if (options.localQueue) {
     workers.push(
-      await Worker.create({ ...common, taskQueue: options.localQueue, activities: createLocalActivities({ sealKey }) }),
+      await Worker.create({ ...common, taskQueue: options.localQueue, activities: createLocalActivities({ sealKey, home: options.home }) }),
     );
   }
   options.onReady?.();
