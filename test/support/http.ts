@@ -1,9 +1,9 @@
 // Plain HTTP to lab hosts, and a load generator that counts every request's outcome.
 import { request } from 'node:http';
 
-export function get(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+export function get(url: string, timeoutMs = 5000, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: timeoutMs, agent: false }, (res) => {
+    const req = request(url, { timeout: timeoutMs, agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -31,7 +31,7 @@ export interface LoadReport {
  * Sends requests to every URL without pause (one in flight per URL) until stopped.
  * Bounded: stops by itself after `maxSeconds`.
  */
-export function startLoad(urls: string[], maxSeconds = 600): { stop(): Promise<LoadReport> } {
+export function startLoad(urls: string[], maxSeconds = 600, headers: Record<string, string> = {}): { stop(): Promise<LoadReport> } {
   const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [], failuresByUrl: {} };
   const failed = (url: string, why: string) => {
     report.failures++;
@@ -44,7 +44,7 @@ export function startLoad(urls: string[], maxSeconds = 600): { stop(): Promise<L
     while (running && Date.now() < deadline) {
       const started = Date.now();
       try {
-        const res = await get(url, 10000);
+        const res = await get(url, 10000, headers);
         report.total++;
         report.latenciesMs.push(Date.now() - started);
         if (res.status !== 200) {
