@@ -49,7 +49,8 @@ export type BuildPlan = Pick<BuilderConfig, 'dockerfile' | 'args'> & {
 };
 
 export interface Plan {
-  kind: 'deploy' | 'rollback';
+  /** 'operation': an `app`/`proxy`/`registry`/`server` command (workflows/operation.ts). */
+  kind: 'deploy' | 'rollback' | 'operation';
   /** Stable for the whole deploy and every retry: labels, lock details and hooks carry it. */
   deployId: string;
   service: string;
