@@ -103,6 +103,22 @@ export const commands: CommandSpec[] = [
     run: async () => (await import('./commands/build')).buildPushCommand,
   },
   {
+    path: ['build', 'pull'],
+    summary: "Pull the version's image on every host (a workflow: locked, in history)",
+    usage: 'sextant build pull [--version V] [-h HOSTS] [-r ROLES]',
+    example: 'sextant build pull --version 3f2a9c1 -r web',
+    flags: [],
+    run: async () => (await import('./commands/build')).buildPullCommand,
+  },
+  {
+    path: ['build', 'deliver'],
+    summary: 'Build push, then build pull of the same version',
+    usage: 'sextant build deliver [--version V] [-d DEST]',
+    example: 'sextant build deliver -d staging',
+    flags: [],
+    run: async () => (await import('./commands/build')).buildDeliverCommand,
+  },
+  {
     path: ['build', 'dev'],
     summary: 'Build the working tree as it is, tagged <version>-dirty, into the local engine (no push)',
     usage: 'sextant build dev',

@@ -1,20 +1,22 @@
-// `sextant build push | deliver | dev | create | remove | details`. Building changes no host (only
-// the registry, or the local engine), so these run in the CLI process, like Kamal's: the user
-// sees the build live and Ctrl-C stops it. The deploy's own build runs as a step of its workflow.
+// `sextant build push | deliver | pull | dev | create | remove | details`. Building changes no
+// host (only the registry, or the local engine), so builds run in the CLI process, like Kamal's:
+// the user sees the build live and Ctrl-C stops it; the deploy's own build is a step of its
+// workflow. `pull` changes hosts, so it runs as an operation workflow.
 import { execFileSync } from 'node:child_process';
-import { BuilderSetupError, BuildCommandError, checkBuilder, engineSocket, runImageBuild, type ImageBuild } from '../../activities/build-image';
+import { BuilderSetupError, BuildCommandError, checkBuilder, engineSocket, runImageBuild, type BuildSource, type ImageBuild } from '../../activities/build-image';
 import { runHookFile } from '../../activities/hooks';
 import { runLocal } from '../../activities/local-exec';
 import * as builder from '../../commands/builder';
 import { latestTag } from '../../commands/naming';
 import { shellJoin } from '../../commands/shell';
-import { builderKind, buildSteps, buildxBuilderName, createSteps, parseRemote, platforms } from '../../plan/builder';
+import { builderKind, buildSteps, buildxBuilderName, createSteps, parseRemote, platforms, type DockerClient } from '../../plan/builder';
 import { loadSealKey } from '../../plan/seal';
-import type { BuildPlan, Plan } from '../../plan/types';
+import { planHosts, type BuildPlan, type Plan } from '../../plan/types';
 import { sextantHome } from '../../worker/home';
 import { UsageError } from '../args';
 import { CliError, EXIT } from '../exit-codes';
 import { outputOptionsFromEnv, Output } from '../output';
+import { runOperation } from '../operation';
 import { loadProject } from '../project';
 import type { CommandContext } from '../registry';
 
@@ -22,7 +24,7 @@ interface BuildContext {
   plan: Plan & { build: BuildPlan };
   home: string;
   out: Output;
-  configFile: string | undefined;
+  ctx: CommandContext;
 }
 
 async function prepare(ctx: CommandContext): Promise<BuildContext> {
@@ -32,8 +34,7 @@ async function prepare(ctx: CommandContext): Promise<BuildContext> {
   const plan = project.plan(home);
   const remote = plan.build?.remote ? parseRemote(plan.build.remote) : null;
   const out = new Output(outputOptionsFromEnv(ctx.flags), ['local', ...(remote ? [remote.host] : [])]);
-  const configFile = typeof ctx.flags['config-file'] === 'string' ? ctx.flags['config-file'] : undefined;
-  return { plan: { ...plan, build: plan.build! }, home, out, configFile };
+  return { plan: { ...plan, build: plan.build! }, home, out, ctx };
 }
 
 /** Runs a build, reporting each command as a step and its output (with --verbose) line by line. */
@@ -79,10 +80,17 @@ function buildFailure(err: unknown): unknown {
   return err;
 }
 
+const configFileFlag = (ctx: CommandContext) => (typeof ctx.flags['config-file'] === 'string' ? ctx.flags['config-file'] : undefined);
+
+/** Refuses (exit 3, naming the key) builder settings this machine's docker client cannot honour. */
+export async function checkBuilderUpFront(plan: BuildSource, ctx: CommandContext): Promise<DockerClient> {
+  return checkBuilder(plan, configFileFlag(ctx)).catch((err: unknown) => Promise.reject(buildFailure(err)));
+}
+
 /** Kamal's build push: pre-build hook, then build and push the version and latest tags. */
 async function push(c: BuildContext): Promise<void> {
   // Everything the builder cannot do is refused before the hook, so nothing runs half.
-  await checkBuilder(c.plan, c.configFile).catch((err: unknown) => Promise.reject(buildFailure(err)));
+  await checkBuilderUpFront(c.plan, c.ctx);
   try {
     await runHookFile(c.plan, 'pre-build', [...new Set(c.plan.roles.flatMap((r) => r.hosts))]);
   } catch (err) {
@@ -103,6 +111,23 @@ export async function buildPushCommand(ctx: CommandContext): Promise<number> {
   return EXIT.ok;
 }
 
+/** Pulls the version's image on every host: changes hosts, so an operation workflow (locked, in history). */
+export function buildPullCommand(ctx: CommandContext): Promise<number> {
+  if (ctx.positionals.length) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
+  return runOperation(ctx, {
+    command: 'build pull',
+    phases: (plan) => [{ step: 'pullImage', hosts: planHosts(plan), audit: `Pulled image with version ${plan.version}` }],
+    success: "Pulled the version's image on every host",
+  });
+}
+
+/** Kamal's build deliver: push, then pull that same version (a dirty tree's version is random once). */
+export async function buildDeliverCommand(ctx: CommandContext): Promise<number> {
+  const c = await prepare(ctx);
+  await push(c);
+  return buildPullCommand({ ...ctx, flags: { ...ctx.flags, version: c.plan.version } });
+}
+
 /** Kamal 2's build dev: the working tree as it is, tagged `-dirty`, into the local engine only. */
 export async function buildDevCommand(ctx: CommandContext): Promise<number> {
   const c = await prepare(ctx);
@@ -116,7 +141,7 @@ export async function buildDevCommand(ctx: CommandContext): Promise<number> {
 
 /** The buildx builder instance, for `build create|remove`; a clear refusal without buildx. */
 async function buildxBuilder(c: BuildContext, what: string): Promise<string | null> {
-  const client = await checkBuilder(c.plan, c.configFile).catch((err: unknown) => Promise.reject(buildFailure(err)));
+  const client = await checkBuilderUpFront(c.plan, c.ctx);
   if (!client.buildx) {
     throw new CliError(
       `build ${what} manages a buildx builder, and this docker client (${client.version}) has no buildx plugin: Sextant builds with plain \`docker build\` here and needs no builder. ` +
@@ -153,12 +178,7 @@ export async function buildRemoveCommand(ctx: CommandContext): Promise<number> {
 /** What a build would use and run, without running it. */
 export async function buildDetailsCommand(ctx: CommandContext): Promise<number> {
   const c = await prepare(ctx);
-  let client;
-  try {
-    client = await checkBuilder(c.plan, c.configFile);
-  } catch (err) {
-    throw buildFailure(err);
-  }
+  const client = await checkBuilderUpFront(c.plan, c.ctx);
   const kind = builderKind(client);
   const b = c.plan.build;
   const remote = b.remote ? parseRemote(b.remote) : null;

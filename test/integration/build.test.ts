@@ -2,6 +2,7 @@
 // remote builder, and a deploy of what the remote builder pushed.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCli, runCliOk } from '../support/cli';
@@ -9,12 +10,21 @@ import { labHost, removeService } from '../support/hosts';
 import { get } from '../support/http';
 import { deployerDocker, onHost, readLab } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
+import { labClient } from '../support/temporal';
 import { registryHasTag } from '../support/registry';
 
+// One sealing key for every project here: the outer project's agent (started by build pull) still
+// polls the host queue while the remote builder's project deploys.
+const env = { SEXTANT_SECRET_KEY: randomBytes(32).toString('hex') };
 const HOOK = '#!/bin/sh\necho "$KAMAL_COMMAND $KAMAL_VERSION" >> "$(dirname "$PWD")/pre-build.log"\n';
 const hookLog = (p: Project) => join(dirname(p.dir), 'pre-build.log');
 const repository = (p: Project) => `sextant/${p.service}`;
 const imageRef = (p: Project, tag: string) => `${p.lab.registry.server}/${repository(p)}:${tag}`;
+const removeLocalImages = (p: Project) => {
+  const repo = `${p.lab.registry.server}/${repository(p)}:`;
+  const refs = deployerDocker(p.lab, ['images', '--format', '{{.Repository}}:{{.Tag}}']).split('\n').filter((r) => r.startsWith(repo));
+  if (refs.length) deployerDocker(p.lab, ['rmi', ...refs]);
+};
 const hasLocalImage = (p: Project, ref: string) => {
   try {
     deployerDocker(p.lab, ['image', 'inspect', ref]);
@@ -28,8 +38,17 @@ describe('build commands against the lab', function () {
   let project: Project;
   const cli = (...args: string[]) => runCliOk(args, { cwd: project.dir, env: project.env });
 
+  const hostHasImage = (address: string, ref: string) => onHost(labHost(project.lab, address), `docker image inspect ${ref} >/dev/null 2>&1 && echo yes || echo no`).trim() === 'yes';
+
   before(function () {
-    project = makeProject({ hosts: 1, hooks: { 'pre-build': HOOK } });
+    project = makeProject({ hosts: 2, hooks: { 'pre-build': HOOK }, env });
+  });
+  const built: Project[] = [];
+  after(async function () {
+    await runCli(['agent', 'stop'], { cwd: project.dir, env: project.env });
+    for (const p of [project, ...built]) removeLocalImages(p);
+    const repo = `${project.lab.registry.server}/${repository(project)}`;
+    for (const address of project.hosts) onHost(labHost(project.lab, address), `docker images --format '{{.Repository}}:{{.Tag}}' | grep '^${repo}:' | xargs -r docker rmi >/dev/null; true`);
   });
 
   it('build push: runs pre-build, then pushes the version and latest to the registry', async function () {
@@ -41,9 +60,31 @@ describe('build commands against the lab', function () {
     assert.ok(!r.stdout.includes(project.lab.registry.password) && !r.stderr.includes(project.lab.registry.password));
   });
 
-  it('build deliver: the same push under Kamal\'s other name', async function () {
+  it('build pull: the version\'s image on every host, as an operation workflow with its arguments', async function () {
+    assert.deepEqual(project.hosts.map((h) => hostHasImage(h, imageRef(project, 'p1'))), [false, false]);
+    const r = await cli('build', 'pull', '--version', 'p1');
+    assert.match(r.stdout, /started sextant\//);
+    assert.deepEqual(project.hosts.map((h) => hostHasImage(h, imageRef(project, 'p1'))), [true, true]);
+    const { client, close } = await labClient(project.lab);
+    try {
+      const inputs: { command: string; args: string[] }[] = [];
+      for await (const w of client.workflow.list({ query: `WorkflowId = "sextant/${project.service}" AND WorkflowType = "operation"` })) {
+        const history = await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
+        const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+        inputs.push(JSON.parse(Buffer.from(started?.input?.payloads?.[0]?.data ?? []).toString('utf8')));
+      }
+      assert.deepEqual(inputs.map((i) => [i.command, i.args]), [['build pull', ['--version=p1']]]);
+    } finally {
+      await close();
+    }
+    const audit = onHost(labHost(project.lab, project.hosts[0]!), `cat .kamal/${project.service}-audit.log`);
+    assert.match(audit, /Pulled image with version p1/);
+  });
+
+  it('build deliver: push, then pull that version on every host', async function () {
     await cli('build', 'deliver', '--version', 'd1');
     assert.equal(await registryHasTag(project.lab, repository(project), 'd1'), true);
+    assert.deepEqual(project.hosts.map((h) => hostHasImage(h, imageRef(project, 'd1'))), [true, true]);
   });
 
   it('build dev: the dirty tree, tagged <version>-dirty, in the local engine only', async function () {
@@ -77,10 +118,8 @@ describe('build commands against the lab', function () {
   });
 
   it('a buildx-only option without buildx fails with one clear message, before the hook or any build', async function () {
-    const before = readFileSync(hookLog(project), 'utf8');
-    const env = { ...project.env };
     const p2 = makeProject({ hosts: 1, hooks: { 'pre-build': HOOK }, config: { builder: { cache: { type: 'registry' }, sbom: true } } });
-    const r = await runCli(['build', 'push', '--version', 'c1'], { cwd: p2.dir, env: { ...env, SEXTANT_HOME: p2.home } });
+    const r = await runCli(['build', 'push', '--version', 'c1'], { cwd: p2.dir, env: p2.env });
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(
       r.stderr,
@@ -88,7 +127,12 @@ describe('build commands against the lab', function () {
     );
     assert.equal(existsSync(hookLog(p2)), false, 'the pre-build hook did not run');
     assert.equal(await registryHasTag(p2.lab, repository(p2), 'c1'), false);
-    assert.equal(readFileSync(hookLog(project), 'utf8'), before);
+    // deploy checks the same before it starts its workflow (--no-worker: no agent is left behind)
+    const deploy = await runCli(['deploy', '--no-worker', '--version', 'c1'], { cwd: p2.dir, env: p2.env });
+    assert.equal(deploy.code, 3, deploy.stdout + deploy.stderr);
+    assert.match(deploy.stderr, /builder\.cache, builder\.sbom need docker buildx/);
+    assert.doesNotMatch(deploy.stdout, /started sextant\//, 'no workflow was started');
+    assert.equal(existsSync(hookLog(p2)), false);
     const create = await runCli(['build', 'create'], { cwd: project.dir, env: project.env });
     assert.equal(create.code, 3);
     assert.match(create.stderr, /build create manages a buildx builder, and this docker client \([^)]+\) has no buildx plugin/);
@@ -97,6 +141,7 @@ describe('build commands against the lab', function () {
   it('build secrets: through the environment with built-in BuildKit (docker 20.10); refused by the legacy builder', async function () {
     const token = `tok-${Math.random().toString(36).slice(2)}`;
     const p3 = makeProject({ hosts: 1, secrets: { BUILD_TOKEN: token }, config: { builder: { secrets: ['BUILD_TOKEN'], dockerfile: 'Dockerfile.secret' } } });
+    built.push(p3);
     writeFileSync(
       join(p3.dir, 'Dockerfile.secret'),
       // The token is written in two pieces so that the Dockerfile, echoed by the build, never holds it whole.
@@ -125,6 +170,7 @@ describe('build commands against the lab', function () {
       const [builderHost, ...deployHosts] = lab.hosts.slice(from, from + 3).map((h) => h.address);
       remote = makeProject({
         hosts: 3,
+        env,
         config: {
           servers: { web: { hosts: deployHosts } },
           builder: { remote: `ssh://root@${builderHost}`, args: { BASE_IMAGE: lab.baseImage } },
