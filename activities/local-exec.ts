@@ -1,6 +1,6 @@
-// Runs a program on the worker's own machine (hooks, docker build/push) with heartbeats, so
-// a killed worker is noticed, and cancellation, so an aborted deploy stops it.
-import { Context } from '@temporalio/activity';
+// Runs a program on this machine (hooks, docker build/push). In an activity it heartbeats, so a
+// killed worker is noticed, and honours cancellation, so an aborted deploy stops it.
+import { asyncLocalStorage } from '@temporalio/activity';
 import { spawn } from 'node:child_process';
 
 export interface LocalResult {
@@ -13,20 +13,24 @@ export interface LocalResult {
 
 export async function runLocal(
   argv: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string; onOutput?: (chunk: string) => void },
 ): Promise<LocalResult> {
-  const ctx = Context.current();
+  // Outside an activity (a CLI build command) there is nothing to heartbeat; Ctrl-C reaches the child itself.
+  const ctx = asyncLocalStorage.getStore();
   const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
-  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20000));
+  const keep = (c: Buffer) => {
+    output = (output + c.toString()).slice(-20000);
+    options.onOutput?.(c.toString());
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   // EPIPE when the program exits without reading its stdin: unhandled, it would kill the worker.
   child.stdin.on('error', () => undefined);
   child.stdin.end(options.stdin ?? '');
-  const beat = setInterval(() => ctx.heartbeat(), 5000);
+  const beat = ctx && setInterval(() => ctx.heartbeat(), 5000);
   const onCancel = () => child.kill('SIGTERM');
-  ctx.cancellationSignal.addEventListener('abort', onCancel);
+  ctx?.cancellationSignal.addEventListener('abort', onCancel);
   try {
     const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
       child.on('error', reject);
@@ -34,8 +38,8 @@ export async function runLocal(
     });
     return { code, signal, output };
   } finally {
-    clearInterval(beat);
-    ctx.cancellationSignal.removeEventListener('abort', onCancel);
+    if (beat) clearInterval(beat);
+    ctx?.cancellationSignal.removeEventListener('abort', onCancel);
   }
 }
 

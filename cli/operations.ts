@@ -2,7 +2,8 @@
 // attributes each workflow starts with (declared in temporal-dev.yml), and the query by them.
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
-export type OperationKind = 'deploy' | 'rollback' | 'prune';
+/** 'deploy', 'rollback', 'prune', or the command of a host operation (e.g. 'app stop'). */
+export type OperationKind = string;
 
 const key = (name: string) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
 const SERVICE = key('SextantService');

@@ -9,7 +9,7 @@ import type { ProxyRunParams } from '../commands/proxy';
 import type { RoleProxy } from '../config/roles';
 import { sealMap, sealValue } from './seal';
 import { selectRoles, type Selection } from './select';
-import type { Plan, ProxyRoute, RolePlan } from './types';
+import type { BuildPlan, Plan, ProxyRoute, RolePlan } from './types';
 
 export interface PlanOptions {
   config: Config;
@@ -63,6 +63,16 @@ export function proxyRun(config: Config): ProxyRunParams {
   return { image: { registry: run.registry, repository: run.repository, version: run.version }, httpPort: run.http_port, httpsPort: run.https_port };
 }
 
+/** The builder settings of the plan; build secrets sealed like every other secret. */
+export function buildSettings(config: Config, secrets: Readonly<Record<string, string>>, sealKey: Buffer): BuildPlan {
+  const { context, secrets: names, local: _local, ...rest } = config.builder;
+  return {
+    ...rest,
+    context: context ?? '.',
+    secrets: sealMap(sealKey, Object.fromEntries(names.map((n) => [n, secrets[n] ?? '']))),
+  };
+}
+
 export function buildPlan(o: PlanOptions): Plan {
   const { config, secrets, sealKey } = o;
   const now = o.now ?? new Date();
@@ -108,7 +118,7 @@ export function buildPlan(o: PlanOptions): Plan {
     readinessDelay: config.readiness_delay,
     build:
       o.kind === 'deploy' && !o.skipPush
-        ? { context: config.builder.context ?? '.', dockerfile: config.builder.dockerfile, args: config.builder.args }
+        ? buildSettings(config, secrets, sealKey)
         : null,
     source: { queue: o.localQueue, cwd: o.cwd, performer: performer(o.cwd), hooksPath: config.hooks_path, skipHooks: o.skipHooks, command: o.command },
     startedAt: now.toISOString(),

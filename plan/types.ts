@@ -1,6 +1,6 @@
 // The plan: everything a deploy will do, fixed when its workflow starts. Plain JSON (it is the
 // workflow's input, readable in the Temporal UI); secrets only as Sealed values.
-import type { Config } from '../config/schema';
+import type { BuilderConfig, Config } from '../config/schema';
 import type { DockerOptions, LoggingParams } from '../commands/options';
 import type { ProxyDeployParams, ProxyRunParams } from '../commands/proxy';
 
@@ -38,14 +38,19 @@ export interface RolePlan {
   proxy: ProxyRoute | null;
 }
 
-export interface BuildPlan {
+/**
+ * The `builder:` settings as written (context defaulted). Fields after `args` came with the build
+ * commands and are absent in older recorded plans. Build secrets are sealed, by name.
+ */
+export type BuildPlan = Pick<BuilderConfig, 'dockerfile' | 'args'> & {
   context: string;
-  dockerfile: string;
-  args: Record<string, string>;
-}
+} & Partial<Pick<BuilderConfig, 'target' | 'arch' | 'remote' | 'cache' | 'ssh' | 'driver' | 'provenance' | 'sbom' | 'multiarch'>> & {
+  secrets?: Record<string, Sealed>;
+};
 
 export interface Plan {
-  kind: 'deploy' | 'rollback';
+  /** 'operation': an `app`/`proxy`/`registry`/`server` command (workflows/operation.ts). */
+  kind: 'deploy' | 'rollback' | 'operation';
   /** Stable for the whole deploy and every retry: labels, lock details and hooks carry it. */
   deployId: string;
   service: string;

@@ -1,7 +1,7 @@
 // SshPool: one connection per user@host:port, sessions multiplexed on it (bounded, queued
 // beyond the bound), connection starts bounded across hosts, transparent reconnect, idle close.
 // Nothing here logs argv, stdin or output.
-import type { SFTPWrapper } from 'ssh2';
+import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import { bounded } from '../commands/remote';
 import { shellJoin } from '../commands/shell';
 import { Connection, openConnection } from './connection';
@@ -74,12 +74,26 @@ export class SshPool {
     if (argv.length === 0) throw new Error('exec: empty argv');
     const command = shellJoin(opts.timeoutSeconds !== undefined ? bounded(argv, opts.timeoutSeconds) : argv);
     return this.withSession(target, opts.signal, async (st, holdUntil) => {
-      const { conn, value: channel } = await this.start(target, st, (c) => c.exec(command));
+      const pty = opts.pty && { rows: opts.pty.rows, cols: opts.pty.cols, term: opts.pty.term };
+      const { conn, value: channel } = await this.start(target, st, (c) => c.exec(command, pty));
       const running = runChannel(conn, channel, opts);
       // The session slot is free only once the server has closed the channel (after an abort
       // that can be later than the result).
       holdUntil(running.closed);
       return running.result;
+    });
+  }
+
+  /**
+   * A session running argv whose stdin/stdout the caller relays (docker system dial-stdio). The
+   * session slot is held until the channel closes; the caller ends it.
+   */
+  async stream(target: SshTarget, argv: readonly string[]): Promise<ClientChannel> {
+    const command = shellJoin(argv);
+    return this.withSession(target, undefined, async (st, holdUntil) => {
+      const { value: channel } = await this.start(target, st, (c) => c.exec(command));
+      holdUntil(new Promise((resolve) => channel.once('close', () => resolve())));
+      return channel;
     });
   }
 

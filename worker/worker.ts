@@ -3,6 +3,7 @@
 import { NativeConnection, Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createHostActivities } from '../activities/host';
 import { createLocalActivities } from '../activities/local';
+import { createOperationActivities } from '../activities/operations';
 import { SshPool } from '../ssh/pool';
 import { loadSealKey, sealKeySource } from '../plan/seal';
 import { workflowBundlePath } from './bundle-path';
@@ -58,14 +59,14 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
         ...common,
         taskQueue: HOST_QUEUE,
         workflowBundle: { codePath: workflowBundlePath() },
-        activities: createHostActivities({ pool, sealKey }),
+        activities: { ...createHostActivities({ pool, sealKey }), ...createOperationActivities({ pool, sealKey }) },
         maxConcurrentActivityTaskExecutions: 200,
       }),
     );
   }
   if (options.localQueue) {
     workers.push(
-      await Worker.create({ ...common, taskQueue: options.localQueue, activities: createLocalActivities({ sealKey }) }),
+      await Worker.create({ ...common, taskQueue: options.localQueue, activities: createLocalActivities({ sealKey, home: options.home }) }),
     );
   }
   options.onReady?.();

@@ -26,6 +26,8 @@ async function runDeploy(ctx: CommandContext, kind: Plan['kind']): Promise<numbe
   const session = await openSession(ctx.env, out, { startAgent: !ctx.flags['no-worker'] });
   try {
     const plan = project.plan(session.home);
+    // The build runs on this machine's queue: refuse settings its docker client cannot honour before anything runs.
+    if (plan.build) await (await import('./build')).checkBuilderUpFront({ ...plan, build: plan.build }, ctx);
     const workflowId = serviceWorkflowId(plan.service, plan.destination);
     const handle = await startOrAttach(session, plan, workflowId, ctx, out);
     const noWorker = ctx.flags['no-worker'] === true;

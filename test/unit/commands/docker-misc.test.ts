@@ -66,9 +66,9 @@ describe('commands: registry, network, images, builder, options', () => {
 
   it('builder: buildx variant pushes to the registry', () => {
     assert.deepEqual(
-      builder.buildxBuild({ repository: 'acme/app', tags: ['v1', 'latest'], service: 'app', context: '.', platforms: ['linux/amd64', 'linux/arm64'], builder: 'sextant' }),
+      builder.buildxBuild({ repository: 'acme/app', tags: ['v1', 'latest'], service: 'app', context: '.', platforms: ['linux/amd64', 'linux/arm64'], builder: 'sextant', output: 'registry' }),
       [
-        'docker', 'buildx', 'build', '--output=type=registry', '--platform', 'linux/amd64,linux/arm64', '--builder', 'sextant',
+        'docker', 'buildx', 'build', '--output=type=registry', '--builder', 'sextant', '--platform', 'linux/amd64,linux/arm64',
         '-t', 'acme/app:v1', '-t', 'acme/app:latest', '--label', 'service=app', '.',
       ],
     );
