@@ -1,8 +1,9 @@
-// Sextant's operations (deploy, rollback, prune) as Temporal's visibility finds them: the search
+// Sextant's operations (deploy, rollback) as Temporal's visibility finds them: the search
 // attributes each workflow starts with (declared in temporal-dev.yml), and the query by them.
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { Plan } from '../plan/types';
 
-export type OperationKind = 'deploy' | 'rollback' | 'prune';
+export type OperationKind = Plan['kind'];
 
 const key = (name: string) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
 const SERVICE = key('SextantService');
@@ -12,7 +13,7 @@ const KIND = key('SextantKind');
 
 /** What every Sextant workflow's memo carries, for `history`, `show` and `deploy status`. */
 export interface OperationMemo {
-  /** A deploy's ID (labels, lock details); for a prune, its own operation ID. */
+  /** The deploy's ID (container labels, lock details). */
   deployId: string;
   kind: OperationKind;
   version: string;

@@ -126,7 +126,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['history'],
-    summary: 'List past deploys, rollbacks and prunes of the service: who, what, version, start, duration, result',
+    summary: 'List past deploys and rollbacks of the service: who, what, version, start, duration, result',
     usage: 'sextant history [-n N] [-d DEST] [--json]',
     example: 'sextant history -n 5 -d staging',
     flags: [{ name: 'number', short: 'n', type: 'string', description: 'How many, newest first (default 20)' }],

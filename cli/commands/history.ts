@@ -16,18 +16,17 @@ export interface Operation {
   kind: string;
   version: string;
   performer: string;
-  /** The deploy's (or prune's) ID, for `sextant show`. */
+  /** The deploy's ID, for `sextant show`. */
   id: string;
   start: string;
   seconds: number | null;
-  /** completed, failed, running, canceled, terminated, timed_out; a prune may add why it skipped. */
+  /** Temporal's status: completed, failed, running, canceled, terminated, timed_out. */
   result: string;
   url: string | null;
 }
 
 function operationOf(session: Session, run: WorkflowExecutionInfo): Operation {
-  const memo = (run.memo ?? {}) as Partial<OperationMemo> & { result?: string };
-  const status = run.status.name.toLowerCase();
+  const memo = (run.memo ?? {}) as Partial<OperationMemo>;
   return {
     workflowId: run.workflowId,
     runId: run.runId,
@@ -37,7 +36,7 @@ function operationOf(session: Session, run: WorkflowExecutionInfo): Operation {
     id: memo.deployId ?? run.runId,
     start: run.startTime.toISOString(),
     seconds: run.closeTime ? (run.closeTime.getTime() - run.startTime.getTime()) / 1000 : null,
-    result: memo.result ? `${status}: ${memo.result}` : status,
+    result: run.status.name.toLowerCase(),
     url: session.link(run.workflowId, run.runId),
   };
 }
@@ -102,7 +101,7 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
     }
     const handle = session.client.workflow.getHandle(found.workflowId, found.runId);
     const steps = timelineOf(await handle.fetchHistory(), out.options.level === 'verbose');
-    const failure = found.result.startsWith('failed') ? await handle.result().then(() => null, (err: Error) => (err.cause instanceof Error ? err.cause.message : err.message)) : null;
+    const failure = found.result === 'failed' ? await handle.result().then(() => null, (err: Error) => (err.cause instanceof Error ? err.cause.message : err.message)) : null;
     if (ctx.flags.json) {
       out.emit({ event: 'result', ok: true, message: `${found.kind} ${found.version}: ${found.result}`, data: { ...found, failure, steps } });
       return EXIT.ok;
