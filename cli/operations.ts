@@ -1,4 +1,4 @@
-// Sextant's operations (deploy, rollback) as Temporal's visibility finds them: the search
+// Sextant's operations (deploy, rollback, prune) as Temporal's visibility finds them: the search
 // attributes each workflow starts with (declared in temporal-dev.yml), and the query by them.
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import type { Plan } from '../plan/types';
@@ -19,6 +19,8 @@ export interface OperationMemo {
   version: string;
   performer: string;
   startedAt: string;
+  /** Set by a prune that skipped (the deploy lock was held), and why. */
+  result?: string;
 }
 
 /** No destination: the attribute is left unset (queried as IS NULL). */

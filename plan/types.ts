@@ -45,7 +45,7 @@ export interface BuildPlan {
 }
 
 export interface Plan {
-  kind: 'deploy' | 'rollback';
+  kind: 'deploy' | 'rollback' | 'prune';
   /** Stable for the whole deploy and every retry: labels, lock details and hooks carry it. */
   deployId: string;
   service: string;

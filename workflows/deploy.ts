@@ -16,7 +16,7 @@ import type { BootResult } from '../activities/results';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
 import { bootGroupSize } from '../config/boot';
 import { audit } from './audit';
-import { host, longHost, retry } from './host-steps';
+import { host, isLockHeld, longHost, retry } from './host-steps';
 import { slices } from './batches';
 import { abortSignal, pauseSignal, resumeSignal, statusQuery } from './signals';
 import type { DeployStatus, HostStep } from './status';
@@ -146,8 +146,7 @@ async function acquireLock(plan: Plan, waitSeconds: number, status: DeployStatus
     try {
       return await host.acquireLock(plan);
     } catch (err) {
-      const held = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'LockHeld';
-      if (!held || Date.now() >= deadline) throw err;
+      if (!isLockHeld(err) || Date.now() >= deadline) throw err;
       status.phase = 'waiting for the lock';
       await sleep('5s');
     }

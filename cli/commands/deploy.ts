@@ -18,10 +18,11 @@ import { openSession, type Session } from '../temporal';
 export const deployCommand = (ctx: CommandContext) => runDeploy(ctx, 'deploy');
 export const rollbackCommand = (ctx: CommandContext) => runDeploy(ctx, 'rollback');
 
-async function runDeploy(ctx: CommandContext, kind: Plan['kind']): Promise<number> {
+async function runDeploy(ctx: CommandContext, kind: 'deploy' | 'rollback'): Promise<number> {
   if (kind === 'rollback' && ctx.positionals.length !== 1) throw new UsageError('rollback needs exactly one VERSION');
   if (kind === 'deploy' && ctx.positionals.length > 0) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
   const project = await loadProject(ctx, { kind, version: kind === 'rollback' ? ctx.positionals[0] : undefined });
+  if (kind === 'rollback') await (await import('../rollback-target')).assertRollbackTarget(project, ctx.env, ctx.positionals[0]!);
   const out = new Output(outputOptionsFromEnv(ctx.flags), project.hosts);
   const session = await openSession(ctx.env, out, { startAgent: !ctx.flags['no-worker'] });
   try {
