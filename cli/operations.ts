@@ -2,6 +2,7 @@
 // attributes each workflow starts with (declared in temporal-dev.yml), and the query by them.
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import type { Plan } from '../plan/types';
+import { CliError, EXIT } from './exit-codes';
 
 export type OperationKind = Plan['kind'];
 
@@ -38,4 +39,16 @@ const quoted = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}
 /** Every operation of a service and destination (newest first is visibility's order). */
 export function operationsQuery(service: string, destination: string | null): string {
   return `${SERVICE.name} = ${quoted(service)} AND ${destination ? `${DESTINATION.name} = ${quoted(destination)}` : `${DESTINATION.name} IS NULL`}`;
+}
+
+/** Starting a workflow failed because the namespace lacks the attributes: say how to add them. */
+export function missingSearchAttributes(err: unknown, namespace: string): CliError | null {
+  const why = err instanceof Error && err.cause instanceof Error ? err.cause.message : '';
+  const m = /no mapping defined for search attribute (\w+)/.exec(why);
+  if (!m) return null;
+  return new CliError(
+    `the Temporal namespace ${namespace} has no search attribute ${m[1]}, which Sextant sets on every operation (\`sextant history\` finds them by it). ` +
+      'Nothing was started. Fix: register SextantService, SextantDestination, SextantVersion and SextantKind as Keyword (docs/team.md)',
+    EXIT.temporal,
+  );
 }

@@ -8,7 +8,7 @@ import type { DeployStatus } from '../../workflows/status';
 import { UsageError } from '../args';
 import { CliError, EXIT } from '../exit-codes';
 import { followWorkflow } from '../follow';
-import { operationAttributes, type OperationMemo } from '../operations';
+import { missingSearchAttributes, operationAttributes, type OperationMemo } from '../operations';
 import { outputOptionsFromEnv, Output } from '../output';
 import { loadProject } from '../project';
 import type { CommandContext } from '../registry';
@@ -81,7 +81,7 @@ async function startOrAttach(session: Session, plan: Plan, workflowId: string, c
       out.emit({ event: 'workflow', workflowId, runId: handle.firstExecutionRunId, url: session.link(workflowId, handle.firstExecutionRunId), state: 'started' });
       return handle;
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw missingSearchAttributes(err, session.settings.namespace) ?? err;
       // Someone started one between our look and our start: look again.
     }
   }

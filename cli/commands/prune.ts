@@ -3,16 +3,16 @@
 // per service and destination running it (overlap: skip).
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { PruneWhat } from '../../activities/prune';
+import type { Plan } from '../../plan/types';
 import { HOST_QUEUE } from '../../worker/queues';
 import { serviceWorkflowId } from '../../workflows/batches';
 import type { PruneOptions, PruneResult } from '../../workflows/prune';
 import { UsageError } from '../args';
 import { CliError, EXIT } from '../exit-codes';
 import { followWorkflow } from '../follow';
-import { operationAttributes, type OperationMemo } from '../operations';
+import { missingSearchAttributes, operationAttributes, type OperationMemo } from '../operations';
 import { outputOptionsFromEnv, Output } from '../output';
 import { loadProject, type Project } from '../project';
-import type { Plan } from '../../plan/types';
 import type { CommandContext } from '../registry';
 import { openSession, type Session } from '../temporal';
 
@@ -73,7 +73,7 @@ export async function pruneCommand(ctx: CommandContext): Promise<number> {
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       });
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw missingSearchAttributes(err, session.settings.namespace) ?? err;
       throw new CliError(`another operation of ${project.config.service} is running (workflow ${start.workflowId}). Fix: wait for it (\`sextant deploy status\`), then prune`, EXIT.locked);
     }
     const link = session.link(start.workflowId, handle.firstExecutionRunId);
@@ -85,7 +85,7 @@ export async function pruneCommand(ctx: CommandContext): Promise<number> {
     }
     const pruned = result.result as PruneResult;
     if (pruned.skipped) {
-      out.emit({ event: 'result', ok: false, message: `prune ${pruned.skipped}` });
+      out.emit({ event: 'result', ok: false, message: `prune ${pruned.skipped}`, data: pruned });
       return EXIT.locked;
     }
     out.emit({ event: 'result', ok: true, message: `pruned ${what} on ${pruned.hosts.length} host(s)${link ? `  ${link}` : ''}`, data: pruned });
