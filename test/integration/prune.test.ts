@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runCli, runCliOk } from '../support/cli';
 import { Holds } from '../support/faults';
+import { recordHistory } from '../support/histories';
 import { containers, hostSnapshot, labHost, removeService } from '../support/hosts';
 import { get } from '../support/http';
 import { onHost } from '../support/lab';
@@ -57,7 +58,9 @@ describe('prune (lab hosts)', function () {
     }
     const { client, close } = await labClient(project.lab);
     try {
-      const history = await client.workflow.getHandle(`sextant/${project.service}`).fetchHistory();
+      const handle = client.workflow.getHandle(`sextant/${project.service}`);
+      await recordHistory('prune', handle);
+      const history = await handle.fetchHistory();
       const started = history.events![0]!.workflowExecutionStartedEventAttributes!;
       assert.equal(started.workflowType?.name, 'prune');
       assert.deepEqual(defaultPayloadConverter.fromPayload(started.input!.payloads![1]! as never), { what: 'all', retain: 2 }, 'the arguments are in history');
