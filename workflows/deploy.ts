@@ -15,7 +15,7 @@ import type { createLocalActivities } from '../activities/local';
 import type { BootResult } from '../activities/results';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
 import { bootGroupSize } from '../config/boot';
-import { audit } from './audit';
+import { audit, auditFailure } from './audit';
 import { host, isLockHeld, longHost, retry } from './host-steps';
 import { slices } from './batches';
 import { abortSignal, pauseSignal, resumeSignal, statusQuery } from './signals';
@@ -128,7 +128,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
     status.error = errorMessage(err);
     await CancellationScope.nonCancellable(async () => {
       const reason = status.error!.split('\n')[0];
-      await Promise.all(booted.map((b) => audit(plan, b.host, `Failed to ${plan.kind === 'rollback' ? 'roll back to' : 'deploy'} app version ${plan.version}: ${reason}`, b.role).catch(() => undefined)));
+      await Promise.all(booted.map((b) => auditFailure(plan, b.host, `Failed to ${plan.kind === 'rollback' ? 'roll back to' : 'deploy'} app version ${plan.version}: ${reason}`, b.role)));
       if (options.rollbackOnFailure && switched.length > 0) await rollBack(plan, switched, status, step);
       if (locked) await host.releaseLock(plan);
     });
@@ -170,7 +170,7 @@ async function rollBack(plan: Plan, switched: Switched[], status: DeployStatus, 
       }
       step(h, 'rolled back', boot.previous?.version);
       const to = boot.previous ? `version ${boot.previous.version}` : 'no version (it had none before)';
-      await audit(plan, h, `Rolled back app from version ${plan.version} to ${to}`, role.name).catch(() => undefined);
+      await auditFailure(plan, h, `Rolled back app from version ${plan.version} to ${to}`, role.name);
     }),
   );
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
