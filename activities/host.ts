@@ -12,7 +12,7 @@ import * as proxy from '../commands/proxy';
 import * as registry from '../commands/registry';
 import { openMap, openValue } from '../plan/seal';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
-import { pruneImages, pruneRole } from './prune';
+import { pruneImages, pruneRole, type PruneWhat } from './prune';
 import { remote, type HostDeps, type Remote } from './remote';
 import type { AuditNote, BootResult, ContainerRef, HealthProbe } from './results';
 
@@ -293,11 +293,16 @@ export function createHostActivities(deps: HostDeps) {
       if (c && c.deployId === plan.deployId) await r.ok(app.forceRemove(boot.container));
     },
 
-    /** Keeps the newest `retain_containers` stopped containers per role, and their images. */
-    async pruneHost(plan: Plan, host: string): Promise<void> {
+    /**
+     * Keeps the newest `retain` (default `retain_containers`) stopped containers per role, and
+     * the images containers still use; `what` narrows it as `sextant prune images|containers` do.
+     */
+    async pruneHost(plan: Plan, host: string, what: PruneWhat = 'all', retain = plan.retainContainers): Promise<void> {
       const r = on(plan, host);
-      await Promise.all(plan.roles.filter((x) => x.hosts.includes(host)).map(async (role) => pruneRole(r, plan, await containersOf(r, plan, role.name))));
-      await pruneImages(r, plan);
+      if (what !== 'images') {
+        await Promise.all(plan.roles.filter((x) => x.hosts.includes(host)).map(async (role) => pruneRole(r, plan, await containersOf(r, plan, role.name), retain)));
+      }
+      if (what !== 'containers') await pruneImages(r, plan);
     },
   };
 }

@@ -5,6 +5,9 @@ import type { ContainerSummary } from '../commands/app';
 import type { Plan } from '../plan/types';
 import type { Remote } from './remote';
 
+/** Kamal's `prune all | images | containers`. */
+export type PruneWhat = 'all' | 'images' | 'containers';
+
 export async function pruneRole(r: Remote, plan: Plan, containers: readonly ContainerSummary[], retain = plan.retainContainers): Promise<void> {
   const doomed = prune.selectContainersToPrune(containers, retain);
   if (doomed.length) await r.ok(prune.removeContainers(doomed));

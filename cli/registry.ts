@@ -199,6 +199,28 @@ export const commands: CommandSpec[] = [
     run: async () => (await import('./commands/history')).showCommand,
   },
   {
+    path: ['prune'],
+    summary: 'Remove old containers (keeping retain_containers per role) and unused images, as a workflow under the deploy lock',
+    usage: 'sextant prune all|images|containers [--retain N] [-d DEST]',
+    example: 'sextant prune all --retain 3',
+    flags: [{ name: 'retain', type: 'string', description: 'Stopped containers to keep per role (default retain_containers)' }],
+    run: async () => (await import('./commands/prune')).pruneCommand,
+  },
+  {
+    path: ['prune', 'schedule'],
+    summary: 'Prune on a Temporal Schedule (one per service and destination; skips while a deploy runs)',
+    usage: 'sextant prune schedule --every INTERVAL [--retain N] | --list | --delete | --trigger   (INTERVAL: 10s at least, e.g. 6h, 1d)',
+    example: 'sextant prune schedule --every 1d --retain 5',
+    flags: [
+      { name: 'every', type: 'string', description: 'How often: a number and s, m, h or d; at least 10s (creates the schedule, or updates it)' },
+      { name: 'retain', type: 'string', description: 'Stopped containers to keep per role (default retain_containers)' },
+      { name: 'list', type: 'boolean', description: 'Show the schedule: interval, retain, next run, runs so far' },
+      { name: 'delete', type: 'boolean', description: 'Delete the schedule' },
+      { name: 'trigger', type: 'boolean', description: 'Run it now (skipped if a prune from it still runs)' },
+    ],
+    run: async () => (await import('./commands/prune')).pruneScheduleCommand,
+  },
+  {
     path: ['agent', 'status'],
     summary: "Show this machine's agent: worker and Temporal dev server",
     usage: 'sextant agent status [--json]',

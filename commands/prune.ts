@@ -92,11 +92,12 @@ export function selectImagesToRemove(images: readonly ImageSummary[], containerI
       return c.length >= 12 && /^[0-9a-f]+$/.test(c) && bare.startsWith(c);
     });
   };
-  const inUseIds = new Set(images.filter((i) => used.has(`${i.repository}:${i.tag}`) || usedById(i.id)).map((i) => i.id));
+  // Tags that merely share an image with a used tag go: removing one only untags it (images of
+  // identical builds share an ID, and a pruned version's tag must not outlive its container).
   return images
     .filter((i) => i.tag !== '<none>' && i.repository !== '<none>')
     .filter((i) => !/^latest(-.+)?$/.test(i.tag))
-    .filter((i) => !inUseIds.has(i.id))
+    .filter((i) => !used.has(`${i.repository}:${i.tag}`) && !usedById(i.id))
     .map((i) => `${i.repository}:${i.tag}`);
 }
 

@@ -50,7 +50,7 @@ export type BuildPlan = Pick<BuilderConfig, 'dockerfile' | 'args'> & {
 
 export interface Plan {
   /** 'operation': an `app`/`proxy`/`registry`/`server` command (workflows/operation.ts). */
-  kind: 'deploy' | 'rollback' | 'operation';
+  kind: 'deploy' | 'rollback' | 'operation' | 'prune';
   /** Stable for the whole deploy and every retry: labels, lock details and hooks carry it. */
   deployId: string;
   service: string;

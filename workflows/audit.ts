@@ -2,12 +2,19 @@
 // through the recordAudit host step at the workflow's own time, so a retried step finds its line.
 import { patched } from '@temporalio/workflow';
 import type { Plan } from '../plan/types';
-import { auditHost } from './host-steps';
+import { auditHost, host } from './host-steps';
 
 /** Deploys recorded before audit lines existed replay without them. */
 const AUDIT_PATCH = 'audit-lines';
 
-export function audit(plan: Plan, host: string, message: string, role?: string): Promise<void> {
+/** A line on the way of an operation: retried like its other host steps (a host may blink). */
+export function audit(plan: Plan, h: string, message: string, role?: string): Promise<void> {
   if (!patched(AUDIT_PATCH)) return Promise.resolve();
-  return auditHost.recordAudit(plan, host, { at: new Date().toISOString(), role, message });
+  return host.recordAudit(plan, h, { at: new Date().toISOString(), role, message });
+}
+
+/** A line while reporting a failure: briefly tried, never in the way of the failure itself. */
+export function auditFailure(plan: Plan, h: string, message: string, role?: string): Promise<void> {
+  if (!patched(AUDIT_PATCH)) return Promise.resolve();
+  return auditHost.recordAudit(plan, h, { at: new Date().toISOString(), role, message }).catch(() => undefined);
 }

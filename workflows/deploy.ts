@@ -15,8 +15,8 @@ import type { createLocalActivities } from '../activities/local';
 import type { BootResult } from '../activities/results';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
 import { bootGroupSize } from '../config/boot';
-import { audit } from './audit';
-import { host, longHost, retry } from './host-steps';
+import { audit, auditFailure } from './audit';
+import { host, isLockHeld, longHost, retry } from './host-steps';
 import { slices } from './batches';
 import { abortSignal, pauseSignal, resumeSignal, statusQuery } from './signals';
 import type { DeployStatus, HostStep } from './status';
@@ -128,7 +128,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
     status.error = errorMessage(err);
     await CancellationScope.nonCancellable(async () => {
       const reason = status.error!.split('\n')[0];
-      await Promise.all(booted.map((b) => audit(plan, b.host, `Failed to ${plan.kind === 'rollback' ? 'roll back to' : 'deploy'} app version ${plan.version}: ${reason}`, b.role).catch(() => undefined)));
+      await Promise.all(booted.map((b) => auditFailure(plan, b.host, `Failed to ${plan.kind === 'rollback' ? 'roll back to' : 'deploy'} app version ${plan.version}: ${reason}`, b.role)));
       if (options.rollbackOnFailure && switched.length > 0) await rollBack(plan, switched, status, step);
       if (locked) await host.releaseLock(plan);
     });
@@ -146,8 +146,7 @@ export async function acquireLock(plan: Plan, waitSeconds: number, status: Pick<
     try {
       return await host.acquireLock(plan);
     } catch (err) {
-      const held = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'LockHeld';
-      if (!held || Date.now() >= deadline) throw err;
+      if (!isLockHeld(err) || Date.now() >= deadline) throw err;
       status.phase = 'waiting for the lock';
       await sleep('5s');
     }
@@ -171,7 +170,7 @@ async function rollBack(plan: Plan, switched: Switched[], status: DeployStatus, 
       }
       step(h, 'rolled back', boot.previous?.version);
       const to = boot.previous ? `version ${boot.previous.version}` : 'no version (it had none before)';
-      await audit(plan, h, `Rolled back app from version ${plan.version} to ${to}`, role.name).catch(() => undefined);
+      await auditFailure(plan, h, `Rolled back app from version ${plan.version} to ${to}`, role.name);
     }),
   );
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

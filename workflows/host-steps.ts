@@ -1,5 +1,5 @@
 // The host steps (SSH to servers) as Sextant's workflows call them: timeouts and retries.
-import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { createHostActivities } from '../activities/host';
 
 type HostActivities = ReturnType<typeof createHostActivities>;
@@ -13,3 +13,8 @@ export const host = proxyActivities<HostActivities>({ startToCloseTimeout: '2m',
 export const longHost = proxyActivities<HostActivities>({ startToCloseTimeout: '20m', heartbeatTimeout: '15s', retry });
 // An audit line must not hold up (or hide) a failure being reported: few retries.
 export const auditHost = proxyActivities<HostActivities>({ startToCloseTimeout: '1m', heartbeatTimeout: '15s', retry: { ...retry, maximumAttempts: 3 } });
+
+/** acquireLock failed because someone else holds the on-host lock (its message says who). */
+export function isLockHeld(err: unknown): err is ActivityFailure & { cause: ApplicationFailure } {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'LockHeld';
+}

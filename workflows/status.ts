@@ -22,7 +22,7 @@ export interface HostStatus {
 
 export interface DeployStatus {
   deployId: string;
-  kind: 'deploy' | 'rollback' | 'operation';
+  kind: 'deploy' | 'rollback' | 'operation' | 'prune';
   version: string;
   phase: string;
   paused: boolean;

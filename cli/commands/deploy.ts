@@ -8,7 +8,7 @@ import type { DeployStatus } from '../../workflows/status';
 import { UsageError } from '../args';
 import { CliError, EXIT } from '../exit-codes';
 import { followWorkflow } from '../follow';
-import { operationAttributes, type OperationMemo } from '../operations';
+import { missingSearchAttributes, operationAttributes, type OperationMemo } from '../operations';
 import { outputOptionsFromEnv, Output } from '../output';
 import { loadProject } from '../project';
 import type { CommandContext } from '../registry';
@@ -18,10 +18,11 @@ import { openSession, type Session } from '../temporal';
 export const deployCommand = (ctx: CommandContext) => runDeploy(ctx, 'deploy');
 export const rollbackCommand = (ctx: CommandContext) => runDeploy(ctx, 'rollback');
 
-async function runDeploy(ctx: CommandContext, kind: Plan['kind']): Promise<number> {
+async function runDeploy(ctx: CommandContext, kind: 'deploy' | 'rollback'): Promise<number> {
   if (kind === 'rollback' && ctx.positionals.length !== 1) throw new UsageError('rollback needs exactly one VERSION');
   if (kind === 'deploy' && ctx.positionals.length > 0) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
   const project = await loadProject(ctx, { kind, version: kind === 'rollback' ? ctx.positionals[0] : undefined });
+  if (kind === 'rollback') await (await import('../rollback-target')).assertRollbackTarget(project, ctx.env, ctx.positionals[0]!);
   const out = new Output(outputOptionsFromEnv(ctx.flags), project.hosts);
   const session = await openSession(ctx.env, out, { startAgent: !ctx.flags['no-worker'] });
   try {
@@ -82,7 +83,7 @@ async function startOrAttach(session: Session, plan: Plan, workflowId: string, c
       out.emit({ event: 'workflow', workflowId, runId: handle.firstExecutionRunId, url: session.link(workflowId, handle.firstExecutionRunId), state: 'started' });
       return handle;
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw missingSearchAttributes(err, session.settings.namespace) ?? err;
       // Someone started one between our look and our start: look again.
     }
   }

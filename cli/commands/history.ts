@@ -16,18 +16,17 @@ export interface Operation {
   kind: string;
   version: string;
   performer: string;
-  /** The deploy's (or prune's) ID, for `sextant show`. */
+  /** The deploy's ID (a prune's run ID), for `sextant show`. */
   id: string;
   start: string;
   seconds: number | null;
-  /** completed, failed, running, canceled, terminated, timed_out; a prune may add why it skipped. */
+  /** Temporal's status (completed, failed, running, canceled, terminated, timed_out), and a prune's skip. */
   result: string;
   url: string | null;
 }
 
 function operationOf(session: Session, run: WorkflowExecutionInfo): Operation {
-  const memo = (run.memo ?? {}) as Partial<OperationMemo> & { result?: string };
-  const status = run.status.name.toLowerCase();
+  const memo = (run.memo ?? {}) as Partial<OperationMemo>;
   return {
     workflowId: run.workflowId,
     runId: run.runId,
@@ -37,7 +36,7 @@ function operationOf(session: Session, run: WorkflowExecutionInfo): Operation {
     id: memo.deployId ?? run.runId,
     start: run.startTime.toISOString(),
     seconds: run.closeTime ? (run.closeTime.getTime() - run.startTime.getTime()) / 1000 : null,
-    result: memo.result ? `${status}: ${memo.result}` : status,
+    result: [run.status.name.toLowerCase(), memo.result].filter(Boolean).join(': '),
     url: session.link(run.workflowId, run.runId),
   };
 }
@@ -62,20 +61,25 @@ function countFlag(value: unknown): number {
   return n;
 }
 
+/** `deploy v3`; a prune has no version. */
+const what = (o: Operation) => (o.version ? `${o.kind} ${o.version}` : o.kind);
 const duration = (seconds: number | null) => (seconds === null ? 'running' : `${seconds.toFixed(1)}s`);
 
 export async function historyCommand(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 0) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
   const limit = countFlag(ctx.flags.number);
   return withOperations(ctx, async (session, runs, name, out) => {
-    const operations: Operation[] = [];
+    // Visibility lists running operations first, then closed ones by close time: read some more
+    // than asked for, and order them by start.
+    const read: Operation[] = [];
     for await (const run of runs) {
-      operations.push(operationOf(session, run));
-      if (operations.length >= limit) break;
+      read.push(operationOf(session, run));
+      if (read.length >= limit + 50) break;
     }
+    const operations = read.sort((a, b) => b.start.localeCompare(a.start)).slice(0, limit);
     if (!ctx.flags.json && operations.length === 0) out.emit({ event: 'info', message: `no operations of ${name} are recorded in this Temporal namespace` });
     for (const o of ctx.flags.json ? [] : operations) {
-      out.emit({ event: 'info', message: `${o.start}  ${o.kind} ${o.version} by ${o.performer}: ${o.result}, ${duration(o.seconds)}  id ${o.id}${o.url ? `  ${o.url}` : ''}` });
+      out.emit({ event: 'info', message: `${o.start}  ${what(o)} by ${o.performer}: ${o.result}, ${duration(o.seconds)}  id ${o.id}${o.url ? `  ${o.url}` : ''}` });
     }
     if (ctx.flags.json) out.emit({ event: 'result', ok: true, message: `${operations.length} operations of ${name}`, data: { operations } });
     return EXIT.ok;
@@ -102,12 +106,12 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
     }
     const handle = session.client.workflow.getHandle(found.workflowId, found.runId);
     const steps = timelineOf(await handle.fetchHistory(), out.options.level === 'verbose');
-    const failure = found.result.startsWith('failed') ? await handle.result().then(() => null, (err: Error) => (err.cause instanceof Error ? err.cause.message : err.message)) : null;
+    const failure = found.result === 'failed' ? await handle.result().then(() => null, (err: Error) => (err.cause instanceof Error ? err.cause.message : err.message)) : null;
     if (ctx.flags.json) {
       out.emit({ event: 'result', ok: true, message: `${found.kind} ${found.version}: ${found.result}`, data: { ...found, failure, steps } });
       return EXIT.ok;
     }
-    out.emit({ event: 'info', message: `${found.kind} of ${name} ${found.version} by ${found.performer}, ${found.start}: ${found.result}, ${duration(found.seconds)}` });
+    out.emit({ event: 'info', message: `${found.kind} of ${name}${found.version ? ` ${found.version}` : ''} by ${found.performer}, ${found.start}: ${found.result}, ${duration(found.seconds)}` });
     out.emit({ event: 'info', message: `id ${found.id}  workflow ${found.workflowId}${found.url ? `  ${found.url}` : ''}` });
     // Steps of the deploying machine (hooks, build) first, then each host's, each in order.
     const hosts = [null, ...new Set(steps.map((s) => s.host).filter((h): h is string => h !== null))];

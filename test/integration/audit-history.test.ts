@@ -11,6 +11,7 @@ import { performer } from '../../plan/build';
 import { loadSealKey } from '../../plan/seal';
 import { SshPool } from '../../ssh/pool';
 import { runCli, runCliOk } from '../support/cli';
+import { recordHistory } from '../support/histories';
 import { editConfig } from '../support/faults';
 import { labHost, removeService } from '../support/hosts';
 import { onHost } from '../support/lab';
@@ -42,6 +43,9 @@ describe('audit log and history (lab hosts)', function () {
     editConfig(project, (c) => ((c.env as { clear: Record<string, string> }).clear.BROKEN_ON = h2));
     const failed = await runCli(['deploy', '--version', 'v3'], { cwd: project.dir, env: project.env });
     assert.notEqual(failed.code, 0, failed.stdout);
+    // Audit lines, app-boot hooks (patched) and a rollback of a switched host, for the replay test.
+    const { client, close } = await labClient(project.lab);
+    await recordHistory('deploy-failed-audited', client.workflow.getHandle(`sextant/${project.service}`)).finally(close);
     editConfig(project, (c) => delete (c.env as { clear: Record<string, string> }).clear.BROKEN_ON);
     await ok('rollback', 'v1');
     await ok('lock', 'acquire', '-m', 'disk check');

@@ -15,7 +15,7 @@ import { hostSnapshot, labHost, proxyRoutes, removeService, runningContainers } 
 import { get, startLoad } from '../support/http';
 import { onHost } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
-import { labClient, scheduledActivities } from '../support/temporal';
+import { labClient, scheduledActivities, testNamespace } from '../support/temporal';
 
 const SENTINEL = `sentinel-${Math.random().toString(36).slice(2)}-secret`;
 
@@ -38,7 +38,7 @@ describe('deploy to lab hosts (walking skeleton)', function () {
     assert.match(r.stdout, /Deployed/);
     const { client, close } = await labClient(project.lab);
     await recordHistory('deploy', client.workflow.getHandle(`sextant/${project.service}`)).finally(close);
-    assert.match(r.stdout, /http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\//);
+    assert.ok(r.stdout.includes(`${project.lab.temporal.ui}/namespaces/${testNamespace()}/workflows/`), r.stdout);
     assert.deepEqual(await versionsServed(), ['v1', 'v1']);
     for (const address of project.hosts) {
       const host = labHost(project.lab, address);

@@ -10,7 +10,7 @@ import { hostSnapshot, labHost, removeService } from '../support/hosts';
 import { get } from '../support/http';
 import { onHost } from '../support/lab';
 import { appConfig, makeProject, type Project } from '../support/project';
-import { labClient } from '../support/temporal';
+import { labClient, testNamespace } from '../support/temporal';
 
 describe('sextant lock (lab hosts)', function () {
   let project: Project;
@@ -115,7 +115,7 @@ describe('sextant lock (lab hosts)', function () {
       await handle.terminate('lock test: terminated mid-rollout');
       const status = await ok('lock', 'status');
       assert.match(status.stdout, /ORPHANED: the deploy that took it is no longer running \(terminated\)/);
-      assert.ok(status.stdout.includes(`http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(`sextant/${project.service}`)}/${runId}`), status.stdout);
+      assert.ok(status.stdout.includes(`${project.lab.temporal.ui}/namespaces/${testNamespace()}/workflows/${encodeURIComponent(`sextant/${project.service}`)}/${runId}`), status.stdout);
       assert.match(status.stdout, /Fix: check the hosts .* then `sextant lock release`/);
       const json = JSON.parse((await ok('lock', 'status', '--json')).stdout) as { orphaned: boolean; holder: string; deploy: { status: string; runId: string } };
       assert.equal(json.orphaned, true);

@@ -10,6 +10,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { devServerConfig } from '../../worker/temporal-settings';
 import { runCliOk, startCli, type CliResult } from '../support/cli';
 import { assertSettled, everyHost, Holds } from '../support/faults';
 import { labHost, removeService } from '../support/hosts';
@@ -96,6 +98,10 @@ describe('team mode: `sextant worker` processes on a shared Temporal', function 
         await sleep(200);
       }
     }
+    // Like any team's namespace, it needs the search attributes of temporal-dev.yml (docs/team.md).
+    const types = { Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD } as const;
+    const searchAttributes = Object.fromEntries(Object.entries(devServerConfig().search_attributes).map(([k, t]) => [k, types[t as keyof typeof types]]));
+    await lab.client.connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
     handle = client.workflow.getHandle(`sextant/${project.service}`);
     await startWorker('a', ['--identity', `team-a-${project.service}`]);
     await startWorker('b');

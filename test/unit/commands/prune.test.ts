@@ -60,4 +60,11 @@ describe('commands/prune', () => {
     assert.deepEqual(used, ['acme/app:v2', 'ffffffffffff']);
     assert.deepEqual(prune.selectImagesToRemove(images, used), ['acme/app:v1', 'acme/app:v3']);
   });
+
+  it('removes the unused tags of an image another, used tag shares (identical builds)', () => {
+    const images = prune.parseImageList(
+      ['v1', 'v2', 'v3'].map((t) => `{"id":"sha256:aaaaaaaaaaaaaaaa","repository":"acme/app","tag":"${t}"}`).join('\n') + '\n',
+    );
+    assert.deepEqual(prune.selectImagesToRemove(images, ['acme/app:v2', 'acme/app:v3']), ['acme/app:v1']);
+  });
 });
