@@ -28,6 +28,18 @@ async function proxyServices(r: Remote): Promise<proxy.ProxyServiceEntry[]> {
   return res.code === 0 ? proxy.parseList(res.stdout) : [];
 }
 
+/** Stops `pick(running containers of the role, newest first)` for each role on the host; returns their names. */
+async function stopEach(r: Remote, plan: Plan, host: string, pick: (running: app.ContainerSummary[]) => app.ContainerSummary[]): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const role of rolesOn(plan, host)) {
+    for (const c of pick((await containersOf(r, plan, role.name)).filter((x) => x.state === 'running'))) {
+      await r.ok(app.stop(c.name, role.stopTimeout), { timeoutSeconds: role.stopTimeout + 30 });
+      stopped.push(c.name);
+    }
+  }
+  return stopped;
+}
+
 async function removeProxyFrom(r: Remote, plan: Plan): Promise<void> {
   await r.ok(proxy.removeContainer());
   await r.run(proxy.removeImage(proxy.proxyImage(plan.proxy.image)));
@@ -80,30 +92,12 @@ export function createOperationActivities(deps: HostDeps) {
 
     /** Stops every running container of the roles (the proxy answers 502 for them until started). */
     async appStop(plan: Plan, host: string): Promise<string[]> {
-      const r = on(plan, host);
-      const stopped: string[] = [];
-      for (const role of rolesOn(plan, host)) {
-        for (const c of await containersOf(r, plan, role.name)) {
-          if (c.state !== 'running') continue;
-          await r.ok(app.stop(c.name, role.stopTimeout), { timeoutSeconds: role.stopTimeout + 30 });
-          stopped.push(c.name);
-        }
-      }
-      return stopped;
+      return stopEach(on(plan, host), plan, host, (running) => running);
     },
 
     /** Stops running containers of a role other than its newest one (left over by an interrupted deploy). */
     async stopStaleContainers(plan: Plan, host: string): Promise<string[]> {
-      const r = on(plan, host);
-      const stopped: string[] = [];
-      for (const role of rolesOn(plan, host)) {
-        const [, ...stale] = (await containersOf(r, plan, role.name)).filter((c) => c.state === 'running');
-        for (const c of stale) {
-          await r.ok(app.stop(c.name, role.stopTimeout), { timeoutSeconds: role.stopTimeout + 30 });
-          stopped.push(c.name);
-        }
-      }
-      return stopped;
+      return stopEach(on(plan, host), plan, host, ([, ...stale]) => stale);
     },
 
     /** The roles' proxy routes, containers and their env files; with every role of the host gone, its images too. */
