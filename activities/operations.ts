@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import * as app from '../commands/app';
 import * as files from '../commands/files';
-import { PROXY_DIRECTORY, appDirectory, auditLogFile, containerName, proxyServiceName } from '../commands/naming';
+import { DEPLOY_ID_LABEL, PROXY_DIRECTORY, appDirectory, auditLogFile, containerName, proxyServiceName } from '../commands/naming';
 import * as prune from '../commands/prune';
 import * as proxy from '../commands/proxy';
 import * as registry from '../commands/registry';
@@ -142,11 +142,19 @@ export function createOperationActivities(deps: HostDeps) {
       }
     },
 
-    /** A new kamal-proxy container from the configured image; its routes come back from its state volume. */
+    /**
+     * A new kamal-proxy container from the configured image; its routes come back from its state
+     * volume. The container is labelled with the operation's ID, so a retry after the reboot
+     * finds it done instead of taking the host down again.
+     */
     async rebootProxy(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
-      await r.ok(proxy.removeContainer());
-      await hostSteps.ensureProxy(plan, host);
+      const by = await r.run(proxy.startedBy());
+      if (by.code !== 0 || by.stdout.trim() !== plan.deployId) {
+        await r.ok(proxy.removeContainer());
+        const label = `${DEPLOY_ID_LABEL}=${plan.deployId}`;
+        await hostSteps.ensureProxy({ ...plan, proxy: { ...plan.proxy, options: { ...plan.proxy.options, label } } }, host);
+      }
       await waitForProxy(r);
     },
 
