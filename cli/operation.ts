@@ -8,7 +8,7 @@ import { serviceWorkflowId } from '../workflows/batches';
 import type { OperationInput, OperationPhase } from '../workflows/operation';
 import { UsageError } from './args';
 import { follow, runningDeploy } from './commands/deploy';
-import { operationAttributes, type OperationMemo } from './operations';
+import { operationAttributes, type OperationMemo } from './visibility';
 import { CliError, EXIT } from './exit-codes';
 import { outputOptionsFromEnv, Output } from './output';
 import { loadProject } from './project';

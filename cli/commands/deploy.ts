@@ -8,7 +8,7 @@ import type { DeployStatus } from '../../workflows/status';
 import { UsageError } from '../args';
 import { CliError, EXIT } from '../exit-codes';
 import { followWorkflow } from '../follow';
-import { missingSearchAttributes, operationAttributes, type OperationMemo } from '../operations';
+import { missingSearchAttributes, operationAttributes, type OperationMemo } from '../visibility';
 import { outputOptionsFromEnv, Output } from '../output';
 import { loadProject } from '../project';
 import type { CommandContext } from '../registry';

@@ -3,7 +3,7 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { UsageError } from '../args';
 import { CliError, EXIT } from '../exit-codes';
-import { operationsQuery, type OperationMemo } from '../operations';
+import { operationsQuery, type OperationMemo } from '../visibility';
 import { outputOptionsFromEnv, Output } from '../output';
 import { loadService } from '../project';
 import type { CommandContext } from '../registry';

@@ -10,7 +10,7 @@ import type { PruneOptions, PruneResult } from '../../workflows/prune';
 import { UsageError } from '../args';
 import { CliError, EXIT } from '../exit-codes';
 import { followWorkflow } from '../follow';
-import { missingSearchAttributes, operationAttributes, type OperationMemo } from '../operations';
+import { missingSearchAttributes, operationAttributes, type OperationMemo } from '../visibility';
 import { outputOptionsFromEnv, Output } from '../output';
 import { loadProject, type Project } from '../project';
 import type { CommandContext } from '../registry';
