@@ -7,24 +7,23 @@ import {
   condition,
   isCancellation,
   patched,
-  proxyActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
-import type { createLocalActivities } from '../activities/local';
 import type { BootResult } from '../activities/results';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
 import { bootGroupSize } from '../config/boot';
 import { audit, auditFailure } from './audit';
-import { host, isLockHeld, longHost, retry } from './host-steps';
+import { host, isLockHeld, localSteps, longHost } from './host-steps';
 import { slices } from './batches';
 import { abortSignal, pauseSignal, resumeSignal, statusQuery } from './signals';
 import type { DeployStatus, HostStep } from './status';
 
-type LocalActivities = ReturnType<typeof createLocalActivities>;
 
 /** pre-app-boot / post-app-boot around each boot batch, as Kamal 2 runs them per boot group. */
 const APP_BOOT_HOOKS_PATCH = 'app-boot-hooks';
+/** The on-host lock is taken while the hosts pull (deploys recorded before pulled first). */
+const LOCK_WHILE_PULLING_PATCH = 'lock-while-pulling';
 
 export interface DeployOptions {
   rollbackOnFailure: boolean;
@@ -60,12 +59,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
     status.aborting = true;
   });
 
-  const local = proxyActivities<LocalActivities>({
-    taskQueue: plan.source.queue,
-    startToCloseTimeout: '60m',
-    heartbeatTimeout: '15s',
-    retry: { ...retry, maximumAttempts: 3 },
-  });
+  const local = localSteps(plan.source.queue);
   const step = (h: string, s: HostStep, version?: string) => {
     status.hosts[h] = { step: s, version: version ?? status.hosts[h]?.version ?? null };
   };
@@ -84,16 +78,28 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       await local.buildAndPush(plan);
     }
     status.phase = 'pulling';
-    await Promise.all(
-      hosts.map(async (h) => {
-        step(h, 'pulling');
-        await longHost.pullImage(plan, h);
-        step(h, 'pulled');
-      }),
-    );
-    status.phase = 'locking';
-    await acquireLock(plan, options.lockWaitSeconds ?? 0, status);
-    locked = true;
+    const pulls = () =>
+      Promise.all(
+        hosts.map(async (h) => {
+          step(h, 'pulling');
+          await longHost.pullImage(plan, h);
+          step(h, 'pulled');
+        }),
+      );
+    const lock = async () => {
+      await acquireLock(plan, options.lockWaitSeconds ?? 0, status);
+      locked = true;
+    };
+    if (patched(LOCK_WHILE_PULLING_PATCH)) {
+      // Pulling changes nothing a running app sees, so the lock is taken meanwhile. Both settle
+      // before going on: a lock taken while a pull failed must still be released below.
+      const settled = await Promise.allSettled([pulls(), lock()]);
+      for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    } else {
+      await pulls();
+      status.phase = 'locking';
+      await lock();
+    }
     await hook('pre-deploy');
     status.phase = 'starting proxy';
     await Promise.all(
@@ -120,8 +126,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
     }
 
     status.phase = 'pruning';
-    await Promise.all(hosts.map((h) => host.pruneHost(plan, h)));
-    await Promise.all(booted.map((b) => audit(plan, b.host, outcome(plan), b.role)));
+    await Promise.all([...hosts.map((h) => host.pruneHost(plan, h)), ...booted.map((b) => audit(plan, b.host, outcome(plan), b.role))]);
     status.phase = 'done';
   } catch (err) {
     status.phase = 'failed';
@@ -199,10 +204,13 @@ async function bootHost(
   booted: { host: string; role: string }[],
 ): Promise<void> {
   step(h, 'booting');
-  await audit(plan, h, `Booted app version ${plan.version}`, role.name);
   booted.push({ host: h, role: role.name });
   const boot = await host.bootContainer(plan, h, role.name);
   try {
+    // The audit line is written while the new container is switched to; if it cannot be
+    // written, the container goes like one that failed its switch.
+    const logged = audit(plan, h, `Booted app version ${plan.version}`, role.name);
+    logged.catch(() => undefined); // awaited below; this only keeps an early rejection handled
     if (role.proxy) {
       step(h, 'switching');
       await longHost.switchProxy(plan, h, role.name, boot.container);
@@ -210,6 +218,7 @@ async function bootHost(
       step(h, 'checking health');
       await awaitHealthy(plan, h, boot.container);
     }
+    await logged;
   } catch (err) {
     step(h, 'failed');
     await CancellationScope.nonCancellable(() => host.discardContainer(plan, h, role.name, boot.container));

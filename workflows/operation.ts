@@ -3,17 +3,16 @@
 // step on a set of hosts, in parallel or one host at a time. It takes the on-host lock as deploy
 // does, writes an audit line per host, and fails naming the host and the cause. Its workflow ID is
 // the service's (workflows/batches.ts), so it never runs beside a deploy of the same service.
-import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler, type RetryPolicy } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createHostActivities } from '../activities/host';
-import type { createLocalActivities } from '../activities/local';
 import type { createOperationActivities } from '../activities/operations';
 import { planHosts, type Plan } from '../plan/types';
 import { acquireLock, errorMessage } from './deploy';
+import { localSteps, retry } from './host-steps';
 import { statusQuery } from './signals';
 import type { DeployStatus } from './status';
 
 type Steps = ReturnType<typeof createHostActivities> & ReturnType<typeof createOperationActivities>;
-type LocalActivities = ReturnType<typeof createLocalActivities>;
 
 export interface OperationPhase {
   /** A host step, called as (plan, host, ...args). */
@@ -42,7 +41,6 @@ export interface OperationResult {
   results: { step: string; host: string; value: unknown }[];
 }
 
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 7 };
 const steps = proxyActivities<Steps>({ startToCloseTimeout: '20m', heartbeatTimeout: '15s', retry });
 
 export async function operation(input: OperationInput): Promise<OperationResult> {
@@ -60,7 +58,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
     error: null,
   };
   setHandler(statusQuery, () => status);
-  const local = proxyActivities<LocalActivities>({ taskQueue: plan.source.queue, startToCloseTimeout: '60m', heartbeatTimeout: '15s', retry: { ...retry, maximumAttempts: 3 } });
+  const local = localSteps(plan.source.queue);
   const result: OperationResult = { command: input.command, results: [] };
 
   const onHost = async (phase: OperationPhase, host: string): Promise<void> => {
