@@ -15,7 +15,8 @@ import { openSession, type Session } from '../temporal';
 
 export interface DeployMemo {
   deployId: string;
-  kind: Plan['kind'];
+  /** 'deploy', 'rollback', or the command of an operation (e.g. 'app stop'). */
+  kind: string;
   version: string;
   performer: string;
   startedAt: string;
