@@ -3,7 +3,7 @@
 // `.kamal/apps/<service>[-<dest>]/env/accessories/`, and its uploaded files and relative
 // directories under `~/<container name>/`, which is where Kamal puts them, so either tool can
 // reboot what the other booted.
-import { appDirectory, assertNamePart, type ServiceScope } from './naming';
+import { DEPLOY_ID_LABEL, appDirectory, assertNamePart, type ServiceScope } from './naming';
 import { DockerOptions, LoggingParams, keyValueArgs, loggingArgs, optionize } from './options';
 import { shellSplit } from './shell';
 
@@ -99,6 +99,8 @@ export interface AccessoryRunParams extends AccessoryScope {
   options?: DockerOptions;
   /** `cmd:`, split as the host shell would split it in Kamal. */
   cmd?: string;
+  /** The operation that booted it, as a label: a retried reboot recognises its own container. */
+  deployId?: string;
 }
 
 function checkImage(image: string): string {
@@ -132,11 +134,16 @@ export function run(p: AccessoryRunParams): string[] {
     ...loggingArgs(p.logging),
     ...(p.port ? ['--publish', p.port] : []),
     ...envAndVolumeArgs(p),
-    ...keyValueArgs('--label', { service: p.container, ...p.labels }),
+    ...keyValueArgs('--label', { service: p.container, ...(p.deployId ? { [DEPLOY_ID_LABEL]: p.deployId } : {}), ...p.labels }),
     ...optionize(options),
     checkImage(p.image),
     ...(p.cmd ? shellSplit(p.cmd) : []),
   ];
+}
+
+/** The SSH user's home: file and directory mounts need absolute host paths. */
+export function homeDirectory(): string[] {
+  return ['printenv', 'HOME'];
 }
 
 export function start(container: string): string[] {

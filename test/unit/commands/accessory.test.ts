@@ -56,6 +56,7 @@ describe('commands/accessory', () => {
           labels: { team: 'core' },
           options: { restart: 'always', memory: '1g', 'cap-add': true },
           cmd: `mysqld --character-set-server 'utf8mb4'`,
+          deployId: 'op-1',
         }),
         [
           'docker', 'run', '--name', 'app-db', '--detach', '--restart', 'always', '--network', 'backend',
@@ -66,7 +67,7 @@ describe('commands/accessory', () => {
           '--volume', 'db-data:/var/lib/mysql',
           '--volume', '/root/app-db/etc/my.cnf:/etc/my.cnf:ro',
           '--volume', '/root/app-db/data:/data',
-          '--label', 'service=app-db', '--label', 'team=core',
+          '--label', 'service=app-db', '--label', 'sextant.deploy-id=op-1', '--label', 'team=core',
           '--memory', '1g', '--cap-add',
           'mysql:8.0',
           'mysqld', '--character-set-server', 'utf8mb4',
@@ -84,6 +85,7 @@ describe('commands/accessory', () => {
   });
 
   it('container life cycle', () => {
+    assert.deepEqual(accessory.homeDirectory(), ['printenv', 'HOME']);
     assert.deepEqual(accessory.start('app-db'), ['docker', 'container', 'start', 'app-db']);
     assert.deepEqual(accessory.stop('app-db'), ['docker', 'container', 'stop', 'app-db']);
     assert.deepEqual(accessory.info('app-db'), ['docker', 'ps', '--filter', 'label=service=app-db']);

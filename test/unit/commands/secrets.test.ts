@@ -47,7 +47,7 @@ const STDIN_MAY_HOLD_SECRETS = new Set(['app.envFileContent', 'app.writeEnvFile'
 const acc = { service: config.service, destination: config.destination, accessory: 'db' };
 const accRun: accessory.AccessoryRunParams = {
   ...acc, container: 'app-db', image: 'mysql:8.0', network: 'kamal', port: '3306', clearEnv: config.env.clear,
-  volumes: config.role.volumes, mounts: accessory.directoryMounts('/root', 'app-db', ['data:/data']), labels: config.role.labels, options: config.role.options, cmd: 'mysqld',
+  volumes: config.role.volumes, mounts: accessory.directoryMounts('/root', 'app-db', ['data:/data']), labels: config.role.labels, options: config.role.options, cmd: 'mysqld', deployId: 'd1',
 };
 
 const calls: Record<string, () => Out> = {
@@ -57,6 +57,7 @@ const calls: Record<string, () => Out> = {
   'accessory.directoryMounts': () => accessory.directoryMounts('/root', 'app-db', ['data:/data']),
   'accessory.serviceDirectory': () => accessory.serviceDirectory('/root', 'app-db'),
   'accessory.run': () => accessory.run(accRun),
+  'accessory.homeDirectory': () => accessory.homeDirectory(),
   'accessory.start': () => accessory.start('app-db'),
   'accessory.stop': () => accessory.stop('app-db'),
   'accessory.info': () => accessory.info('app-db', { all: true }),
