@@ -16,6 +16,8 @@ export interface HostReader {
   print(host: string, text: string, stream?: 'stdout' | 'stderr'): void;
   /** Runs argv and prints its output as it arrives, line by line. */
   stream(host: string, argv: readonly string[]): Promise<void>;
+  /** Runs argv in a PTY on the host, wired to this terminal (raw bytes both ways); fails on a non-zero exit. */
+  interactive(host: string, argv: readonly string[]): Promise<void>;
 }
 
 export async function readHosts(
@@ -51,6 +53,19 @@ export async function readHosts(
       } finally {
         split.stdout.end();
         split.stderr.end();
+      }
+    },
+    async interactive(host, argv) {
+      const stdin = process.stdin;
+      const raw = stdin.isTTY === true;
+      if (raw) stdin.setRawMode(true);
+      try {
+        const pty = { input: stdin, rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80, term: ctx.env.TERM ?? 'xterm' };
+        const res = await pool.exec(service.sshTarget(host), argv, { pty, onStdout: (c) => process.stdout.write(c), onStderr: (c) => process.stderr.write(c) });
+        if (res.code !== 0) throw new Error(`exited ${res.code}`);
+      } finally {
+        if (raw) stdin.setRawMode(false);
+        stdin.pause();
       }
     },
   };

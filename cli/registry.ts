@@ -202,7 +202,7 @@ function opsCommands(): CommandSpec[] {
       { name: 'follow', short: 'f', type: 'boolean', description: 'Keep streaming new lines (Ctrl-C stops)' },
     ], async () => (await app()).appLogsCommand),
     cmd(['app', 'exec'], 'Run CMD in a new container of the running version (or inside the running one with --reuse)', 'sextant app exec [--reuse] [-e K=V] [--detach] [--version V] -- CMD...', 'sextant app exec --reuse -p -- cat /www/version', [
-      { name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, with a TTY (not available yet)' },
+      { name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, in a PTY on the first selected host' },
       { name: 'reuse', type: 'boolean', description: 'Run inside the running container' },
       { name: 'env', short: 'e', type: 'string', repeat: true, description: 'KEY=VALUE for the command (repeatable)' },
       { name: 'detach', type: 'boolean', description: 'Leave the new container running in the background' },
@@ -219,7 +219,7 @@ function opsCommands(): CommandSpec[] {
     cmd(['proxy', 'logs'], "Show kamal-proxy's logs", 'sextant proxy logs [-s SINCE] [-n LINES] [-g GREP] [-T]', 'sextant proxy logs -n 50', logFlags, async () => (await proxy()).proxyLogsCommand),
     cmd(['proxy', 'remove'], 'Remove kamal-proxy, its image and .kamal/proxy from the hosts', 'sextant proxy remove [-y]', 'sextant proxy remove -y', [yes], async () => (await proxy()).proxyRemoveCommand),
     cmd(['server', 'bootstrap'], 'Install Docker on the hosts where it is missing (as root)', 'sextant server bootstrap', 'sextant server bootstrap -h 10.0.0.9', [], async () => (await server()).serverBootstrapCommand),
-    cmd(['server', 'exec'], "Run CMD with each host's shell", 'sextant server exec [-i] -- CMD...', 'sextant server exec -- docker ps', [{ name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, with a TTY (not available yet)' }], async () => (await server()).serverExecCommand),
+    cmd(['server', 'exec'], "Run CMD with each host's shell", 'sextant server exec [-i] -- CMD...', 'sextant server exec -- docker ps', [{ name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, in a PTY on the first selected host' }], async () => (await server()).serverExecCommand),
     cmd(['registry', 'login'], 'Log in to the registry on the hosts (password over stdin)', 'sextant registry login [-L] [-R]', 'sextant registry login', [
       { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine (it logs in when it pushes)' },
       { name: 'skip-remote', short: 'R', type: 'boolean', description: 'Not on the hosts' },
@@ -253,7 +253,7 @@ function accessoryCommands(): CommandSpec[] {
       { name: 'follow', short: 'f', type: 'boolean', description: 'Keep streaming new lines from the first host (Ctrl-C stops)' },
     ], async () => (await acc()).accessoryLogsCommand),
     cmd(['accessory', 'exec'], "Run CMD in a new container of the accessory's image (or inside the running one with --reuse)", 'sextant accessory exec NAME [-i] [--reuse] -- CMD...', 'sextant accessory exec db -i --reuse -- mysql', [
-      { name: 'interactive', short: 'i', type: 'boolean', description: 'On the first host, with a real TTY (over OpenSSH)' },
+      { name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, in a PTY on the first selected host' },
       { name: 'reuse', type: 'boolean', description: 'Run inside the running container' },
     ], async () => (await acc()).accessoryExecCommand),
   ];

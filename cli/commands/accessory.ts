@@ -8,11 +8,10 @@ import { didYouMean } from '../../config/suggest';
 import { buildAccessoryPlan, runParamsOf, type AccessoryPlan } from '../../plan/accessory';
 import { loadSealKey } from '../../plan/seal';
 import { patterns } from '../../plan/select';
-import { knownHostsFile, sextantHome } from '../../worker/home';
+import { sextantHome } from '../../worker/home';
 import type { OperationPhase } from '../../workflows/operation';
 import { UsageError } from '../args';
 import { readHosts, type HostReader } from '../host-reads';
-import { runInteractive } from '../interactive';
 import { runOperation, withoutSelection } from '../operation';
 import { loadService, type Service } from '../project';
 import type { CommandContext } from '../registry';
@@ -155,8 +154,8 @@ export function accessoryLogsCommand(ctx: CommandContext): Promise<number> {
 
 /**
  * `accessory exec NAME CMD...`: in a new container of the accessory's image (with its env and
- * mounts), or with --reuse inside the running one; with -i on its first host only, through a
- * real PTY. With one host the output's bytes pass through untouched.
+ * mounts), or with --reuse inside the running one; with -i in a PTY on its first host only.
+ * With one host the output's bytes pass through untouched.
  */
 export async function accessoryExecCommand(ctx: CommandContext): Promise<number> {
   const [name, ...cmd] = ctx.positionals;
@@ -164,30 +163,22 @@ export async function accessoryExecCommand(ctx: CommandContext): Promise<number>
   if (cmd.length === 0) throw new UsageError(`accessory exec ${name} needs a command, e.g. \`sextant accessory exec ${name} -- ls -la\``);
   const reuse = ctx.flags.reuse === true;
   const interactive = ctx.flags.interactive === true;
-  const { service, accessories } = await pick(ctx, name);
-  const a = accessories[0]!;
-  const scope = { service: service.config.service, destination: service.destination ?? undefined };
-  const argv = (home: string) => (reuse ? accessory.execInExisting(a.container, cmd, interactive) : accessory.execInNew(runParamsOf(a, scope, home), cmd, interactive));
-  if (interactive) {
-    const target = service.sshTarget(a.hosts[0]!);
-    const home = reuse ? '/' : await homeOver(service, a.hosts[0]!, ctx);
-    return runInteractive(target, knownHostsFile(sextantHome(ctx.env)), argv(home));
-  }
-  const single = a.hosts.length === 1;
-  return readAccessories(ctx, async (_a, host, r) => {
-    const command = argv(reuse ? '/' : (await r.run(host, accessory.homeDirectory())).trim());
-    if (single && !r.out.options.json) await r.run(host, command, (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk));
-    else await r.stream(host, command);
-  });
-}
-
-/** The SSH user's home on a host, for the mounts of a new container. */
-async function homeOver(service: Service, host: string, ctx: CommandContext): Promise<string> {
-  const { SshPool } = await import('../../ssh/pool');
-  const pool = new SshPool({ knownHostsFile: knownHostsFile(sextantHome(ctx.env)) });
-  try {
-    return (await pool.execOrThrow(service.sshTarget(host), accessory.homeDirectory())).stdout.trim();
-  } finally {
-    await pool.close();
-  }
+  let single = false;
+  return readAccessories(
+    { ...ctx, positionals: [name] },
+    async (a, host, r) => {
+      const scope = { service: r.service.config.service, destination: r.service.destination ?? undefined };
+      const argv = reuse
+        ? accessory.execInExisting(a.container, cmd, interactive)
+        : accessory.execInNew(runParamsOf(a, scope, (await r.run(host, accessory.homeDirectory())).trim()), cmd, interactive);
+      if (interactive) await r.interactive(host, argv);
+      else if (single && !r.out.options.json) await r.run(host, argv, (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk));
+      else await r.stream(host, argv);
+    },
+    // Interactive: one terminal, so the accessory's first (selected) host.
+    (hosts) => {
+      single = hosts.length === 1;
+      return interactive ? hosts.slice(0, 1) : hosts;
+    },
+  );
 }

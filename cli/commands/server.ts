@@ -19,11 +19,11 @@ export function serverBootstrapCommand(ctx: CommandContext): Promise<number> {
   });
 }
 
-/** Runs CMD with each host's shell (as Kamal does), output prefixed with the host. */
+/** Runs CMD with each host's shell (as Kamal does), output prefixed with the host; -i: in a PTY on the first host. */
 export function serverExecCommand(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length === 0) throw new UsageError('server exec needs a command, e.g. `sextant server exec -- df -h`');
-  if (ctx.flags.interactive) throw new UsageError('server exec -i (an interactive PTY) is not available yet; run the command without -i');
   const script = ctx.positionals.join(' ');
+  if (ctx.flags.interactive) return readHosts(ctx, (host, r) => r.interactive(host, ['sh', '-c', script]), (s) => s.hosts.slice(0, 1));
   return readHosts(ctx, (host, r) => r.stream(host, ['sh', '-c', script]));
 }
 

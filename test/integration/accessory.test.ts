@@ -105,7 +105,7 @@ describe('accessories on lab hosts', function () {
   it('exec -i gets a real PTY on the first accessory host', async function () {
     const cmd = `${process.execPath} ${sextantBin} accessory exec kv -i --reuse -- sh -c 'tty; hostname'`;
     const out = execFileSync('script', ['-qec', cmd, '/dev/null'], { cwd: project.dir, env: project.env, encoding: 'utf8', timeout: 60000 });
-    assert.match(out, /\/dev\/pts\/\d+\r\n/, 'tty names a pseudo-terminal');
+    assert.match(out, /\/dev\/pts\/\d+\r+\n/, `tty names a pseudo-terminal: ${JSON.stringify(out)}`);
     assert.doesNotMatch(out, /not a tty/);
   });
 

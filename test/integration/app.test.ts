@@ -2,8 +2,7 @@
 // workflow list with its arguments, locked, audited), -h/-r leave the rest exactly as it was, and
 // the hosts' real state (containers, images, files, proxy routes, HTTP answers) shows the effect.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { runCli, runCliOk, sextantBin } from '../support/cli';
+import { runCli, runCliBytes, runCliOk } from '../support/cli';
 import { editConfig } from '../support/faults';
 import { containers, hostSnapshot, labHost, proxyRoutes, removeService, runningContainers } from '../support/hosts';
 import { get } from '../support/http';
@@ -98,21 +97,19 @@ describe('app commands', function () {
     // Every byte value once, written by the container's own printf.
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const octal = [...bytes].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
-    const out = await new Promise<{ code: number | null; stdout: Buffer; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [sextantBin, 'app', 'exec', '--reuse', '-h', h1, '--', 'sh', '-c', `printf '${octal}'; echo "$KAMAL_CONTAINER_NAME" >&2`], {
-        ...opts(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const chunks: Buffer[] = [];
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => chunks.push(c));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolve({ code, stdout: Buffer.concat(chunks), stderr }));
-    });
+    const out = await runCliBytes(['app', 'exec', '--reuse', '-h', h1, '--', 'sh', '-c', `printf '${octal}'; echo "$KAMAL_CONTAINER_NAME" >&2`], opts());
     assert.equal(out.code, 0, out.stderr);
     assert.ok(out.stdout.equals(bytes), `got ${out.stdout.toString('hex')}`);
     assert.match(out.stderr, new RegExp(web('v1')), 'it ran inside the running container');
     assert.equal(containers(host(h1), project.service).length, 1, 'no new container was made');
+  });
+
+  it('app exec -i --reuse gives the command a terminal and passes input to it', async function () {
+    // The input stays open until the command exits; it reads one line, then the CLI ends.
+    const out = await runCliBytes(['app', 'exec', '-i', '--reuse', '-h', h1, '--', 'sh', '-c', 'tty; read x; echo "got:$x"'], opts(), 'hello\n');
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout.toString(), /^\/dev\/pts\/\d+\r?$/m, 'the command has a terminal');
+    assert.match(out.stdout.toString(), /got:hello/);
   });
 
   it('app exec without --reuse runs a new container of the running version with -e, then removes it', async function () {
@@ -120,7 +117,7 @@ describe('app commands', function () {
     for (const h of [h1, h2]) {
       assert.match(r.stdout, new RegExp(`^${h.replace(/\./g, '\\.')}\\s+hi there lab \\d+$`, 'm'));
       const ofImage = onHost(host(h), `docker ps -aq --filter ancestor=${project.lab.registry.server}/sextant/${project.service}:v1`).trim().split('\n');
-      assert.equal(ofImage.length, 1, `only the app's own container of the image is left on ${h}`);
+      assert.equal(ofImage.length, containers(host(h), project.service).length, `only the app's own containers of the image are left on ${h}`);
     }
   });
 

@@ -4,7 +4,6 @@ import { accessoryHosts, loadConfig } from '../../../config';
 import { buildAccessoryPlan, runParamsOf } from '../../../plan/accessory';
 import { openMap, openValue } from '../../../plan/seal';
 import { cleanEnv, cleanupProjects, project } from '../config/helpers';
-import { sshTtyArgs } from '../../../cli/interactive';
 
 const BASE = `service: app
 image: acme/app
@@ -70,14 +69,5 @@ describe('plan/accessory', () => {
     assert.throws(build('a'), /accessories\.a\.files: cannot read missing\.conf \(ENOENT\)\. Fix: create it/);
     assert.throws(build('b'), /accessories\.b\.files: x\.conf\.erb: ERB templates .* not supported/);
     assert.throws(build('c'), /accessories\.c\.proxy: .* not supported by Sextant yet\. Fix: remove proxy:/);
-  });
-});
-
-describe('cli/interactive', () => {
-  it('ssh -t with strict host keys from Sextant known_hosts, the key, and the command as one shell word list', () => {
-    assert.deepEqual(sshTtyArgs({ host: '10.0.0.9', port: 2222, user: 'deploy', keys: ['/k/id'] }, '/h/known_hosts', ['docker', 'exec', '-it', 'app-db', 'sh', '-c', 'echo $HOME']), [
-      '-t', '-o', 'StrictHostKeyChecking=yes', '-o', 'UserKnownHostsFile=/h/known_hosts', '-o', 'LogLevel=ERROR', '-p', '2222', '-i', '/k/id', 'deploy@10.0.0.9',
-      "docker exec -it app-db sh -c 'echo $HOME'",
-    ]);
   });
 });
