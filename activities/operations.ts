@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import * as app from '../commands/app';
 import * as files from '../commands/files';
-import { PROXY_DIRECTORY, appDirectory, containerName, proxyServiceName } from '../commands/naming';
+import { PROXY_DIRECTORY, appDirectory, auditLogFile, containerName, proxyServiceName } from '../commands/naming';
 import * as prune from '../commands/prune';
 import * as proxy from '../commands/proxy';
 import * as registry from '../commands/registry';
@@ -26,6 +26,12 @@ async function containersOf(r: Remote, plan: Plan, role: string): Promise<app.Co
 async function proxyServices(r: Remote): Promise<proxy.ProxyServiceEntry[]> {
   const res = await r.run(proxy.list());
   return res.code === 0 ? proxy.parseList(res.stdout) : [];
+}
+
+async function removeProxyFrom(r: Remote, plan: Plan): Promise<void> {
+  await r.ok(proxy.removeContainer());
+  await r.run(proxy.removeImage(proxy.proxyImage(plan.proxy.image)));
+  await r.ok(files.removeTree(PROXY_DIRECTORY));
 }
 
 export interface MaintenanceOptions {
@@ -164,10 +170,24 @@ export function createOperationActivities(deps: HostDeps) {
 
     /** The proxy container, its image and its files under .kamal/proxy. */
     async removeProxy(plan: Plan, host: string): Promise<void> {
+      await removeProxyFrom(on(plan, host), plan);
+    },
+
+    /** Removes kamal-proxy unless another service still has a route through it. */
+    async removeProxyIfUnused(plan: Plan, host: string): Promise<boolean> {
       const r = on(plan, host);
-      await r.ok(proxy.removeContainer());
-      await r.run(proxy.removeImage(proxy.proxyImage(plan.proxy.image)));
-      await r.ok(files.removeTree(PROXY_DIRECTORY));
+      if ((await r.run(proxy.inspect())).code !== 0) return false;
+      if ((await proxyServices(r)).length > 0) return false;
+      await removeProxyFrom(r, plan);
+      return true;
+    },
+
+    /** The service's files under .kamal: its app directory and audit log (the lock goes when the workflow releases it). */
+    async removeServiceFiles(plan: Plan, host: string): Promise<void> {
+      const r = on(plan, host);
+      const scope = { service: plan.service, destination: plan.destination ?? undefined };
+      await r.ok(files.removeTree(appDirectory(scope)));
+      await r.ok(files.removeFile(auditLogFile(scope)));
     },
 
     async registryLogin(plan: Plan, host: string): Promise<void> {

@@ -1,9 +1,11 @@
 // `sextant server ...` and `sextant registry ...`: bootstrap and registry sessions on hosts are
 // operations (workflows); `server exec` runs a command on each host straight over SSH.
 import { planHosts } from '../../plan/types';
+import { appDetailsCommand } from './app-details';
+import { proxyDetailsCommand } from './proxy';
 import { UsageError } from '../args';
 import { readHosts } from '../host-reads';
-import { runOperation } from '../operation';
+import { proxyHosts, runOperation } from '../operation';
 import type { CommandContext } from '../registry';
 
 const noArguments = (ctx: CommandContext) => {
@@ -45,4 +47,27 @@ export function registryLogoutCommand(ctx: CommandContext): Promise<number> {
     phases: (plan) => [{ step: 'registryLogout', hosts: planHosts(plan), audit: 'Logged out of the registry' }],
     success: 'Logged out of the registry on every host',
   });
+}
+
+/** `remove`: everything of the service on its hosts; kamal-proxy too where no other app uses it. */
+export function removeCommand(ctx: CommandContext): Promise<number> {
+  noArguments(ctx);
+  return runOperation(ctx, {
+    command: 'remove',
+    phases: (plan) => [
+      { step: 'appRemove', hosts: planHosts(plan) },
+      { step: 'removeProxyIfUnused', hosts: proxyHosts(plan) },
+      ...(plan.registry ? [{ step: 'registryLogout' as const, hosts: planHosts(plan) }] : []),
+      // Last, and without an audit line: the audit log is one of the files it removes.
+      { step: 'removeServiceFiles', hosts: planHosts(plan) },
+    ],
+    success: 'Removed the service from its hosts',
+    confirm: "This removes the app's containers, images, proxy routes, registry session and .kamal files from the hosts.",
+  });
+}
+
+/** `details`: kamal-proxy and the app's containers on each host. */
+export async function detailsCommand(ctx: CommandContext): Promise<number> {
+  const proxy = await proxyDetailsCommand(ctx);
+  return Math.max(proxy, await appDetailsCommand(ctx));
 }

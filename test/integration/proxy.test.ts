@@ -114,6 +114,21 @@ describe('proxy commands', function () {
     assert.equal(await version(h3, B_HOST), 'v7');
   });
 
+  it('details shows the proxy and the containers; remove -y takes one service off, leaving the other and its proxy', async function () {
+    const details = await runCliOk(['details', '-h', a.hosts[0]!], opts(b));
+    assert.match(details.stdout, /kamal-proxy/);
+    assert.match(details.stdout, new RegExp(`${b.service}-web-v7`));
+    await runCliOk(['remove', '-y'], opts(b));
+    for (const h of b.hosts) {
+      const host = labHost(b.lab, h);
+      assert.equal(onHost(host, `docker ps -aq --filter label=service=${b.service}`).trim(), '', `${h}: no container of ${b.service}`);
+      assert.equal(onHost(host, `docker image ls -q ${b.lab.registry.server}/sextant/${b.service}`).trim(), '', `${h}: no image of ${b.service}`);
+      assert.ok(!proxyRoutes(host).includes(`${b.service}-web`), `${h}: no route of ${b.service}`);
+      assert.equal(onHost(host, `ls -d .kamal/*${b.service}* .kamal/apps/*${b.service}* 2>/dev/null || true`).trim(), '', `${h}: no .kamal file of ${b.service}`);
+      assert.equal(await version(h, A_HOST), 'v1', `${h} still serves the other service through its proxy`);
+    }
+  });
+
   after(async function () {
     for (const p of [a, b]) {
       if (!p) continue;
