@@ -5,12 +5,17 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createAccessoryActivities } from '../../activities/accessories';
+import { createHostActivities } from '../../activities/host';
+import { loadSealKey } from '../../plan/seal';
+import { SshPool } from '../../ssh/pool';
 import { runCli, runCliOk, sextantBin } from '../support/cli';
 import { labHost } from '../support/hosts';
 import { get } from '../support/http';
 import { deployerDocker, onHost, repoRoot } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
-import { labClient } from '../support/temporal';
+import { labClient, scheduledActivities } from '../support/temporal';
 
 const SECRET = `kv-sentinel-${Math.random().toString(36).slice(2)}`;
 const CONF = 'greeting = "hello"\nanswer = 42\n';
@@ -84,10 +89,25 @@ describe('accessories on lab hosts', function () {
     assert.deepEqual(kvHosts.map(id), before);
   });
 
+  it('upload writes the files again, directories makes the missing ones', async function () {
+    const changed = 'greeting = "changed"\n';
+    writeFileSync(join(project.dir, 'config', 'kv.conf'), changed);
+    await cli('accessory', 'upload', 'kv');
+    for (const h of kvHosts) assert.equal(on(h, `cat ${container}/etc/kv/kv.conf`), changed);
+    writeFileSync(join(project.dir, 'config', 'kv.conf'), CONF);
+    await cli('accessory', 'upload', 'kv');
+    for (const h of kvHosts) on(h, `rm -rf ${container}/logs`);
+    await cli('accessory', 'directories', 'kv');
+    for (const h of kvHosts) assert.equal(on(h, `test -d ${container}/logs && echo made`).trim(), 'made');
+  });
+
   it('details shows the container on each accessory host; logs shows its output', async function () {
     const details = await cli('accessory', 'details', 'kv');
     for (const h of kvHosts) assert.match(details.stdout, new RegExp(`^${h.replace(/\./g, '\\.')}\\s+.*${container}`, 'm'));
     assert.doesNotMatch(details.stdout, new RegExp(other.replace(/\./g, '\\.')));
+    const ids = (out: string) => [...out.matchAll(/^(\S+)\s+([0-9a-f]{12})\s/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+    assert.equal(ids(details.stdout).length, kvHosts.length);
+    assert.deepEqual(ids((await cli('accessory', 'details', 'all')).stdout), ids(details.stdout), 'all: every accessory (here the one)');
     const logs = await cli('accessory', 'logs', 'kv', '-n', '5');
     for (const h of kvHosts) assert.match(logs.stdout, new RegExp(`^${h.replace(/\./g, '\\.')}\\s+.*kv: listening on :8080, greeting hello`, 'm'));
   });
@@ -138,6 +158,33 @@ describe('accessories on lab hosts', function () {
       assert.notEqual(id(h), before[i], `${h} has a new container`);
       assert.equal(state(h), 'running');
       assert.equal((await get(`http://${h}:${PORT}/whoami`)).body, `${h}\n`, 'the volume kept its data');
+    }
+  });
+
+  it('re-running the host steps of boot and reboot changes nothing', async function () {
+    const { client, close } = await labClient(project.lab);
+    const pool = new SshPool({ knownHostsFile: join(project.home, 'known_hosts') });
+    const snapshot = (h: string) =>
+      on(h, `docker ps -a --no-trunc --filter label=service=${container} --format '{{.ID}} {{.State}}'; docker image ls -q --no-trunc | sort; find ${container} .kamal -type f -exec md5sum {} + | sort`);
+    try {
+      const activities = { ...createAccessoryActivities({ pool, sealKey: () => loadSealKey(project.home) }), ...createHostActivities({ pool, sealKey: () => loadSealKey(project.home) }) };
+      const env = new MockActivityEnvironment();
+      let replayed = 0;
+      for await (const w of client.workflow.list({ query: `WorkflowId = "sextant/${project.service}"` })) {
+        const steps = scheduledActivities(await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory());
+        if (!steps.some((x) => x.type === 'accessoryBoot' || x.type === 'accessoryReboot')) continue;
+        for (const step of steps.filter((x) => x.type.startsWith('accessory') || x.type === 'recordAudit')) {
+          const h = step.input[1] as string;
+          const before = snapshot(h);
+          await env.run(activities[step.type as keyof typeof activities] as (...a: unknown[]) => Promise<unknown>, ...step.input);
+          assert.equal(snapshot(h), before, `${step.type} on ${h} changed the host when run again`);
+          replayed++;
+        }
+      }
+      assert.ok(replayed >= 8, `boot and reboot steps were run again (${replayed})`);
+    } finally {
+      await pool.close();
+      await close();
     }
   });
 
