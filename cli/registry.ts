@@ -34,6 +34,7 @@ const logFlags: FlagSpec[] = [
   { name: 'grep', short: 'g', type: 'string', description: 'Only lines matching (grep on the host)' },
   { name: 'skip-timestamps', short: 'T', type: 'boolean', description: "Without Docker's timestamps" },
 ];
+const grepOptions: FlagSpec = { name: 'grep-options', type: 'string', description: 'Options for grep, e.g. "-i -C 2"' };
 const cmd = (path: string[], summary: string, usage: string, example: string, flags: FlagSpec[], run: CommandSpec['run']): CommandSpec => ({ path, summary, usage, example, flags, run });
 
 export const commands: CommandSpec[] = [
@@ -198,7 +199,7 @@ function opsCommands(): CommandSpec[] {
     cmd(['app', 'live'], 'End maintenance mode: forward to the app again', 'sextant app live', 'sextant app live', [], async () => (await app()).appLiveCommand),
     cmd(['app', 'logs'], "Show the running containers' logs", 'sextant app logs [-s SINCE] [-n LINES] [-g GREP] [--grep-options O] [-f] [-T]', 'sextant app logs -r web -n 20 -g error', [
       ...logFlags,
-      { name: 'grep-options', type: 'string', description: 'Options for grep, e.g. "-i -C 2"' },
+      grepOptions,
       { name: 'follow', short: 'f', type: 'boolean', description: 'Keep streaming new lines (Ctrl-C stops)' },
     ], async () => (await app()).appLogsCommand),
     cmd(['app', 'exec'], 'Run CMD in a new container of the running version (or inside the running one with --reuse)', 'sextant app exec [--reuse] [-e K=V] [--detach] [--version V] -- CMD...', 'sextant app exec --reuse -p -- cat /www/version', [
@@ -251,7 +252,7 @@ function accessoryCommands(): CommandSpec[] {
     op('remove', "Remove the accessory's container, image, files, directories and env file (named volumes stay)", 'sextant accessory remove db -y', 'accessoryRemoveCommand', [yes]),
     cmd(['accessory', 'logs'], "Show the accessory's logs", 'sextant accessory logs NAME [-s SINCE] [-n LINES] [-g GREP] [--grep-options O] [-f] [-T]', 'sextant accessory logs db -n 20 -g ERROR', [
       ...logFlags,
-      { name: 'grep-options', type: 'string', description: 'Options for grep, e.g. "-i -C 2"' },
+      grepOptions,
       { name: 'follow', short: 'f', type: 'boolean', description: 'Keep streaming new lines from the first host (Ctrl-C stops)' },
     ], async () => (await acc()).accessoryLogsCommand),
     cmd(['accessory', 'exec'], "Run CMD in a new container of the accessory's image (or inside the running one with --reuse)", 'sextant accessory exec NAME [-i] [--reuse] -- CMD...', 'sextant accessory exec db -i --reuse -- mysql', [

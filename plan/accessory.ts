@@ -6,9 +6,8 @@ import { resolve } from 'node:path';
 import { accessoryHosts, ConfigError, credentialValue, mergeEnv, type Config } from '../config';
 import { accessoryContainer, directoryMounts, fileMounts, type AccessoryRunParams } from '../commands/accessory';
 import type { ServiceScope } from '../commands/naming';
-import type { DockerOptions, LoggingParams } from '../commands/options';
 import { sealMap, sealValue } from './seal';
-import type { Sealed } from './types';
+import type { Plan, RolePlan, Sealed } from './types';
 
 export interface AccessoryFile {
   /** As written in deploy.yml: `local:remote[:options]`. */
@@ -16,24 +15,18 @@ export interface AccessoryFile {
   content: Sealed;
 }
 
-export interface AccessoryPlan {
+/** Settings a container gets, as a role's plan holds them (cmd, env with sealed secrets, labels, options, logging, volumes). */
+export interface AccessoryPlan extends Pick<RolePlan, 'hosts' | 'cmd' | 'env' | 'labels' | 'options' | 'logging' | 'volumes'> {
   /** The key under `accessories:`. */
   name: string;
   container: string;
   image: string;
-  hosts: string[];
   network: string;
   port: string | null;
-  cmd: string | null;
-  env: { clear: Record<string, string>; secret: Record<string, Sealed> };
-  labels: Record<string, string>;
-  options: DockerOptions;
-  logging: LoggingParams;
-  volumes: string[];
   files: AccessoryFile[];
   directories: string[];
   /** Logged in to before pulling: the accessory's own `registry:`, or the app's when the image is there. */
-  registry: { server: string; username: string; password: Sealed } | null;
+  registry: Plan['registry'];
 }
 
 export interface AccessoryPlanOptions {

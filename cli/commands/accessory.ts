@@ -12,6 +12,7 @@ import { sextantHome } from '../../worker/home';
 import type { OperationPhase } from '../../workflows/operation';
 import { UsageError } from '../args';
 import { readHosts, type HostReader } from '../host-reads';
+import { positiveInt } from './app';
 import { runOperation, withoutSelection } from '../operation';
 import { loadService, type Service } from '../project';
 import type { CommandContext } from '../registry';
@@ -126,13 +127,6 @@ async function readAccessories(ctx: CommandContext, each: (a: AccessoryPlan, hos
 export function accessoryDetailsCommand(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 1) throw new UsageError(`unexpected argument ${ctx.positionals[1]}`);
   return readAccessories(ctx, async (a, host, r) => r.print(host, await r.run(host, accessory.info(a.container))));
-}
-
-function positiveInt(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} expects a positive whole number, got "${String(value)}"`);
-  return n;
 }
 
 /** Kamal's `accessory logs`: the last 100 lines (10 with -f, which follows the first host only). */

@@ -107,7 +107,7 @@ export function appImagesCommand(ctx: CommandContext): Promise<number> {
   });
 }
 
-function positiveInt(value: unknown, flag: string): number | undefined {
+export function positiveInt(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} expects a positive whole number, got "${String(value)}"`);
