@@ -2,6 +2,7 @@
 // over SSH, no workflow: one pool for the run, each selected host in parallel, output per host.
 import { SshPool } from '../ssh/pool';
 import { knownHostsFile, sextantHome } from '../worker/home';
+import { UsageError } from './args';
 import { EXIT } from './exit-codes';
 import { outputOptionsFromEnv, Output } from './output';
 import { loadService, type Service } from './project';
@@ -101,4 +102,12 @@ function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer): void
       rest = '';
     },
   };
+}
+
+/** A `-n`-style flag: absent, or a positive whole number. */
+export function positiveInt(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} expects a positive whole number, got "${String(value)}"`);
+  return n;
 }

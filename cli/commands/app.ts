@@ -8,14 +8,11 @@ import type { Role } from '../../config';
 import { planHosts, type Plan } from '../../plan/types';
 import { UsageError } from '../args';
 import { deployCommand } from './deploy';
-import { readHosts, type HostReader } from '../host-reads';
-import { proxyHosts, runOperation } from '../operation';
+import { positiveInt, readHosts, type HostReader } from '../host-reads';
+import { noArguments, proxyHosts, runOperation } from '../operation';
 import type { CommandContext } from '../registry';
 
 const everyHost = (plan: Plan) => planHosts(plan);
-const noArguments = (ctx: CommandContext) => {
-  if (ctx.positionals.length) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
-};
 
 export function appStartCommand(ctx: CommandContext): Promise<number> {
   noArguments(ctx);
@@ -105,13 +102,6 @@ export function appImagesCommand(ctx: CommandContext): Promise<number> {
     if (list.length === 0) r.print(host, '(no images of the app)');
     for (const i of list) r.print(host, `${i.repository}:${i.tag}  ${i.id}`);
   });
-}
-
-export function positiveInt(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} expects a positive whole number, got "${String(value)}"`);
-  return n;
 }
 
 export function appLogsCommand(ctx: CommandContext): Promise<number> {

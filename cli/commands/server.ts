@@ -5,12 +5,9 @@ import { appDetailsCommand } from './app-details';
 import { proxyDetailsCommand } from './proxy';
 import { UsageError } from '../args';
 import { readHosts } from '../host-reads';
-import { proxyHosts, runOperation } from '../operation';
+import { noArguments, proxyHosts, runOperation } from '../operation';
 import type { CommandContext } from '../registry';
 
-const noArguments = (ctx: CommandContext) => {
-  if (ctx.positionals.length) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
-};
 
 export function serverBootstrapCommand(ctx: CommandContext): Promise<number> {
   noArguments(ctx);
@@ -29,25 +26,20 @@ export function serverExecCommand(ctx: CommandContext): Promise<number> {
   return readHosts(ctx, (host, r) => r.stream(host, ['sh', '-c', script]));
 }
 
-export function registryLoginCommand(ctx: CommandContext): Promise<number> {
+function registryCommand(ctx: CommandContext, action: 'login' | 'logout'): Promise<number> {
   noArguments(ctx);
+  // This machine logs in by itself whenever it pushes: only the hosts need a command (-R skips them).
   if (ctx.flags['skip-remote']) return Promise.resolve(0);
+  const [step, said] = action === 'login' ? (['registryLogin', 'Logged in to'] as const) : (['registryLogout', 'Logged out of'] as const);
   return runOperation(ctx, {
-    command: 'registry login',
-    phases: (plan) => [{ step: 'registryLogin', hosts: planHosts(plan), audit: 'Logged in to the registry' }],
-    success: 'Logged in to the registry on every host',
+    command: `registry ${action}`,
+    phases: (plan) => [{ step, hosts: planHosts(plan), audit: `${said} the registry` }],
+    success: `${said} the registry on every host`,
   });
 }
 
-export function registryLogoutCommand(ctx: CommandContext): Promise<number> {
-  noArguments(ctx);
-  if (ctx.flags['skip-remote']) return Promise.resolve(0);
-  return runOperation(ctx, {
-    command: 'registry logout',
-    phases: (plan) => [{ step: 'registryLogout', hosts: planHosts(plan), audit: 'Logged out of the registry' }],
-    success: 'Logged out of the registry on every host',
-  });
-}
+export const registryLoginCommand = (ctx: CommandContext) => registryCommand(ctx, 'login');
+export const registryLogoutCommand = (ctx: CommandContext) => registryCommand(ctx, 'logout');
 
 /** `remove`: everything of the service on its hosts; kamal-proxy too where no other app uses it. */
 export function removeCommand(ctx: CommandContext): Promise<number> {

@@ -8,6 +8,7 @@ import { containers, hostSnapshot, labHost, proxyRoutes, removeService, runningC
 import { get } from '../support/http';
 import { onHost } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
+import { recordHistory } from '../support/histories';
 import { labClient } from '../support/temporal';
 
 describe('app commands', function () {
@@ -51,6 +52,8 @@ describe('app commands', function () {
     const webBefore = [h1, h2].map((h) => runningContainers(host(h), project.service).filter((c) => c.labels.role === 'web').map((c) => c.id));
     const stop = await cli('app', 'stop', '-r', 'job');
     assert.match(stop.stdout, /Stopped the app/);
+    const { client, close } = await labClient(project.lab);
+    await recordHistory('operation', client.workflow.getHandle(`sextant/${project.service}`)).finally(close);
     assert.match(stop.stdout, /started sextant\//, 'the workflow and its UI link are shown');
     assert.deepEqual(running(h2), [web('v1')]);
     assert.deepEqual(running(h1), [web('v1')]);
@@ -80,6 +83,14 @@ describe('app commands', function () {
     assert.equal((await get(`http://${h2}/version`)).body.trim(), 'v1');
     await cli('app', 'start', '-h', h1);
     assert.equal((await get(`http://${h1}/version`)).body.trim(), 'v1');
+  });
+
+  it('a failing step fails the command naming the host and the cause, and releases the lock', async function () {
+    const r = await runCli(['app', 'start', '--version', 'nope', '-h', h1], opts());
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`app start failed on ${h1.replace(/\./g, '\\.')}: ${h1.replace(/\./g, '\\.')} has no web container of version nope`));
+    assert.equal(onHost(host(h1), `test -e .kamal/lock-${project.service} && echo held || echo free`).trim(), 'free');
+    assert.deepEqual(running(h1), [web('v1')], 'nothing changed');
   });
 
   it('app maintenance answers 503 with the custom message; app live restores service', async function () {
