@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { accessoryHosts, ConfigError, credentialValue, mergeEnv, type Config } from '../config';
-import { accessoryContainer, directoryMounts, fileMounts, type AccessoryRunParams } from '../commands/accessory';
+import { accessoryContainer, directoryMounts, fileMounts, run, type AccessoryRunParams } from '../commands/accessory';
 import type { ServiceScope } from '../commands/naming';
 import { sealMap, sealValue } from './seal';
 import type { Plan, RolePlan, Sealed } from './types';
@@ -39,7 +39,7 @@ export interface AccessoryPlanOptions {
 }
 
 function problem(name: string, key: string, message: string): ConfigError {
-  return new ConfigError({ path: `accessories.${name}.${key}`, message });
+  return new ConfigError({ path: `accessories.${name}${key ? `.${key}` : ''}`, message });
 }
 
 export function buildAccessoryPlan(o: AccessoryPlanOptions): AccessoryPlan {
@@ -62,7 +62,7 @@ export function buildAccessoryPlan(o: AccessoryPlanOptions): AccessoryPlan {
     }
     return { entry, content: sealValue(sealKey, content) };
   });
-  return {
+  const plan: AccessoryPlan = {
     name,
     container: accessoryContainer({ service: config.service, accessory: name }, a.service),
     // Kamal puts the accessory registry's server in front of the image.
@@ -83,6 +83,13 @@ export function buildAccessoryPlan(o: AccessoryPlanOptions): AccessoryPlan {
         ? { server: registryConfig.server ?? 'docker.io', username, password: sealValue(sealKey, password) }
         : null,
   };
+  // Entries the host steps could not turn into a command line fail here, before any host is touched.
+  try {
+    run(runParamsOf(plan, { service: config.service }, '/home'));
+  } catch (err) {
+    throw problem(name, '', `${(err as Error).message}. Fix: correct it under accessories.${name}`);
+  }
+  return plan;
 }
 
 /** What `docker run` (or a one-off exec container) of the accessory gets on a host whose SSH user's home is `home`. */

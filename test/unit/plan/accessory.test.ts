@@ -70,4 +70,15 @@ describe('plan/accessory', () => {
     assert.throws(build('b'), /accessories\.b\.files: x\.conf\.erb: ERB templates .* not supported/);
     assert.throws(build('c'), /accessories\.c\.proxy: .* not supported by Sextant yet\. Fix: remove proxy:/);
   });
+
+  it('refuses entries no command line can be made of, before any host is touched', () => {
+    const { cwd, config } = load(`  a: { image: x:1, host: h, directories: ["data"] }
+  b: { image: x:1, host: h, port: "-p 1" }
+  c: { image: x:1, host: h, network: "-x" }
+`);
+    const build = (name: string) => () => buildAccessoryPlan({ config, name, secrets, sealKey: key, cwd });
+    assert.throws(build('a'), /accessories\.a: directories entry "data": expected local:\/path\/in\/container.*Fix: correct it under accessories\.a/);
+    assert.throws(build('b'), /accessories\.b: invalid accessory port "-p 1"/);
+    assert.throws(build('c'), /accessories\.c: invalid network "-x"/);
+  });
 });
