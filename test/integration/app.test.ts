@@ -165,6 +165,21 @@ describe('app commands', function () {
     }
   });
 
+  it('every host-changing app command of this file is in the workflow list, with its arguments', async function () {
+    const ran = (await operations()).reverse();
+    assert.deepEqual(ran, [
+      { command: 'app stop', args: ['--roles=job'] },
+      { command: 'app start', args: ['--roles=job'] },
+      { command: 'app stop', args: [`--hosts=${h1}`] },
+      { command: 'app start', args: [`--hosts=${h1}`] },
+      { command: 'app start', args: ['--version=nope', `--hosts=${h1}`] },
+      { command: 'app maintenance', args: ['--message=Back at 3pm, promise', '--drain-timeout=1'] },
+      { command: 'app live', args: [] },
+      { command: 'app stale_containers', args: ['--stop'] },
+      { command: 'app remove', args: ['--yes'] },
+    ]);
+  });
+
   after(async function () {
     if (!project) return;
     await runCli(['agent', 'stop'], opts());
