@@ -22,6 +22,8 @@ export interface Operation {
   success: string;
   /** Asked before starting, unless -y. */
   confirm?: string;
+  /** The phases name their own hosts (accessories): -h/-r/-p then do not cut the plan's roles, and the lock stays on the primary host. */
+  ownHosts?: boolean;
 }
 
 /** The command line as typed (minus output flags), for the workflow's input. */
@@ -38,8 +40,11 @@ async function confirmed(ctx: CommandContext, question: string): Promise<void> {
   if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('not confirmed; nothing was changed', EXIT.usage);
 }
 
+/** The command line without -h/-r/-p, for commands that pick their hosts themselves. */
+export const withoutSelection = (ctx: CommandContext): CommandContext => ({ ...ctx, flags: { ...ctx.flags, hosts: undefined, roles: undefined, primary: undefined } });
+
 export async function runOperation(ctx: CommandContext, op: Operation): Promise<number> {
-  const project = await loadProject(ctx, { kind: 'operation', command: op.command });
+  const project = await loadProject(op.ownHosts ? withoutSelection(ctx) : ctx, { kind: 'operation', command: op.command });
   if (op.confirm) await confirmed(ctx, op.confirm);
   const out = new Output(outputOptionsFromEnv(ctx.flags), project.hosts);
   const session = await openSession(ctx.env, out, { startAgent: true });

@@ -27,6 +27,16 @@ const deployFlags: FlagSpec[] = [
   { name: 'lock-wait', type: 'optional', description: 'Wait for a running deploy or lock instead of failing (=SECONDS, default 600)' },
 ];
 
+const yes: FlagSpec = { name: 'yes', short: 'y', type: 'boolean', description: 'Do not ask for confirmation' };
+const logFlags: FlagSpec[] = [
+  { name: 'since', short: 's', type: 'string', description: 'Only lines since a time or duration (5m, 2024-05-01T12:00)' },
+  { name: 'lines', short: 'n', type: 'string', description: 'Last N lines (default 100)' },
+  { name: 'grep', short: 'g', type: 'string', description: 'Only lines matching (grep on the host)' },
+  { name: 'skip-timestamps', short: 'T', type: 'boolean', description: "Without Docker's timestamps" },
+];
+const grepOptions: FlagSpec = { name: 'grep-options', type: 'string', description: 'Options for grep, e.g. "-i -C 2"' };
+const cmd = (path: string[], summary: string, usage: string, example: string, flags: FlagSpec[], run: CommandSpec['run']): CommandSpec => ({ path, summary, usage, example, flags, run });
+
 export const commands: CommandSpec[] = [
   {
     path: ['deploy'],
@@ -94,6 +104,7 @@ export const commands: CommandSpec[] = [
   },
   // Issue 5 (ops): app, proxy, server and registry commands; host changes run as operation workflows.
   ...opsCommands(),
+  ...accessoryCommands(),
   {
     path: ['build', 'push'],
     summary: 'Build the current version (pre-build hook first) and push it and latest to the registry',
@@ -319,14 +330,6 @@ function opsCommands(): CommandSpec[] {
   const app = async () => import('./commands/app');
   const proxy = async () => import('./commands/proxy');
   const server = async () => import('./commands/server');
-  const yes: FlagSpec = { name: 'yes', short: 'y', type: 'boolean', description: 'Do not ask for confirmation' };
-  const logFlags: FlagSpec[] = [
-    { name: 'since', short: 's', type: 'string', description: 'Only lines since a time or duration (5m, 2024-05-01T12:00)' },
-    { name: 'lines', short: 'n', type: 'string', description: 'Last N lines (default 100)' },
-    { name: 'grep', short: 'g', type: 'string', description: 'Only lines matching (grep on the host)' },
-    { name: 'skip-timestamps', short: 'T', type: 'boolean', description: "Without Docker's timestamps" },
-  ];
-  const cmd = (path: string[], summary: string, usage: string, example: string, flags: FlagSpec[], run: CommandSpec['run']): CommandSpec => ({ path, summary, usage, example, flags, run });
   return [
     cmd(['app', 'boot'], 'Boot the app on the hosts (a deploy of --version without build, push or hooks)', 'sextant app boot [--version V] [-r ROLE] [-h HOST]', 'sextant app boot --version 3f2a9c1', [], async () => (await app()).appBootCommand),
     cmd(['app', 'start'], "Start each role's newest container (or --version's) and route the proxy to it", 'sextant app start [--version V]', 'sextant app start -r web', [], async () => (await app()).appStartCommand),
@@ -343,7 +346,7 @@ function opsCommands(): CommandSpec[] {
     cmd(['app', 'live'], 'End maintenance mode: forward to the app again', 'sextant app live', 'sextant app live', [], async () => (await app()).appLiveCommand),
     cmd(['app', 'logs'], "Show the running containers' logs", 'sextant app logs [-s SINCE] [-n LINES] [-g GREP] [--grep-options O] [-f] [-T]', 'sextant app logs -r web -n 20 -g error', [
       ...logFlags,
-      { name: 'grep-options', type: 'string', description: 'Options for grep, e.g. "-i -C 2"' },
+      grepOptions,
       { name: 'follow', short: 'f', type: 'boolean', description: 'Keep streaming new lines (Ctrl-C stops)' },
     ], async () => (await app()).appLogsCommand),
     cmd(['app', 'exec'], 'Run CMD in a new container of the running version (or inside the running one with --reuse)', 'sextant app exec [--reuse] [-e K=V] [--detach] [--version V] -- CMD...', 'sextant app exec --reuse -p -- cat /www/version', [
@@ -376,5 +379,32 @@ function opsCommands(): CommandSpec[] {
     cmd(['remove'], "Remove everything of the service from its hosts (kamal-proxy too where no other app uses it)", 'sextant remove [-y]', 'sextant remove -y -d staging', [yes], async () => (await server()).removeCommand),
     cmd(['details'], 'Show kamal-proxy and the app containers on each host', 'sextant details', 'sextant details -r web', [], async () => (await server()).detailsCommand),
     cmd(['redeploy'], 'Deploy the version already in the registry: no build, no push', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand),
+  ];
+}
+
+/** `accessory SUB NAME|all`: Kamal's accessory commands (cli/commands/accessory.ts). */
+function accessoryCommands(): CommandSpec[] {
+  const acc = async () => import('./commands/accessory');
+  const op = (sub: string, summary: string, example: string, run: keyof Awaited<ReturnType<typeof acc>>, flags: FlagSpec[] = []) =>
+    cmd(['accessory', sub], summary, `sextant accessory ${sub} NAME|all${flags.some((f) => f.name === 'yes') ? ' [-y]' : ''} [-h HOST]`, example, flags, async () => (await acc())[run] as (ctx: CommandContext) => Promise<number>);
+  return [
+    op('boot', 'Boot the accessory where it has no container yet (directories, files, env file, docker run)', 'sextant accessory boot db', 'accessoryBootCommand'),
+    op('upload', "Upload the accessory's files: to ~/<service>-<accessory>/ on its hosts", 'sextant accessory upload db', 'accessoryUploadCommand'),
+    op('directories', "Create the accessory's directories: on its hosts", 'sextant accessory directories db', 'accessoryDirectoriesCommand'),
+    op('reboot', 'Pull the image and replace the container (volumes and directories keep their data)', 'sextant accessory reboot db -h 10.0.0.5', 'accessoryRebootCommand'),
+    op('start', "Start the accessory's container", 'sextant accessory start all', 'accessoryStartCommand'),
+    op('stop', "Stop the accessory's container", 'sextant accessory stop redis', 'accessoryStopCommand'),
+    op('restart', "Stop and start the accessory's container", 'sextant accessory restart db', 'accessoryRestartCommand'),
+    op('details', "Show the accessory's container on each of its hosts", 'sextant accessory details all', 'accessoryDetailsCommand'),
+    op('remove', "Remove the accessory's container, image, files, directories and env file (named volumes stay)", 'sextant accessory remove db -y', 'accessoryRemoveCommand', [yes]),
+    cmd(['accessory', 'logs'], "Show the accessory's logs", 'sextant accessory logs NAME [-s SINCE] [-n LINES] [-g GREP] [--grep-options O] [-f] [-T]', 'sextant accessory logs db -n 20 -g ERROR', [
+      ...logFlags,
+      grepOptions,
+      { name: 'follow', short: 'f', type: 'boolean', description: 'Keep streaming new lines from the first host (Ctrl-C stops)' },
+    ], async () => (await acc()).accessoryLogsCommand),
+    cmd(['accessory', 'exec'], "Run CMD in a new container of the accessory's image (or inside the running one with --reuse)", 'sextant accessory exec NAME [-i] [--reuse] -- CMD...', 'sextant accessory exec db -i --reuse -- mysql', [
+      { name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, in a PTY on the first selected host' },
+      { name: 'reuse', type: 'boolean', description: 'Run inside the running container' },
+    ], async () => (await acc()).accessoryExecCommand),
   ];
 }

@@ -32,6 +32,13 @@ const names: Record<string, string> = {
   bootstrapDocker: 'install Docker if missing',
   removeProxyIfUnused: 'remove kamal-proxy if no other app uses it',
   removeServiceFiles: 'remove the service files in .kamal',
+  accessoryBoot: 'boot accessory',
+  accessoryUpload: 'upload accessory files',
+  accessoryDirectories: 'create accessory directories',
+  accessoryReboot: 'reboot accessory',
+  accessoryStart: 'start accessory',
+  accessoryStop: 'stop accessory',
+  accessoryRemove: 'remove accessory',
 };
 
 /** Steps too frequent to list unless --verbose. */
@@ -50,6 +57,8 @@ export function describeStep(activityType: string, args: unknown[]): { host: str
   if (activityType === 'runHook') return { host: null, step: `${base} ${String(args[1])}` };
   if (notOnAHost.has(activityType)) return { host: null, step: base };
   const host = typeof args[1] === 'string' ? args[1] : null;
-  const role = typeof args[2] === 'string' ? ` ${args[2]}` : '';
+  // The third argument names a role, or is an accessory's plan (which has a name).
+  const named = args[2] as { name?: unknown } | undefined;
+  const role = typeof args[2] === 'string' ? ` ${args[2]}` : typeof named?.name === 'string' ? ` ${named.name}` : '';
   return { host, step: `${base}${role}` };
 }

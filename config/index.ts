@@ -31,6 +31,7 @@ export type { LegacyHealthcheck } from './legacy';
 export { roles, findRole, primaryRole, allHosts, parseSecretRef, mergeProxy, mergeEnv, hostEnv } from './roles';
 export type { Role, RoleEnv, RoleProxy, SecretEnv } from './roles';
 export { bootGroupSize } from './boot';
+export { accessoryHosts } from './accessories';
 export {
   resolveSecrets,
   resolveConfigSecrets,

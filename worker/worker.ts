@@ -1,6 +1,7 @@
 // Worker wiring, one code path for the laptop agent and `sextant worker`: the shared host
 // queue (workflows + SSH steps) and, when this machine starts deploys, its local queue.
 import { NativeConnection, Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
+import { createAccessoryActivities } from '../activities/accessories';
 import { createHostActivities } from '../activities/host';
 import { createLocalActivities } from '../activities/local';
 import { createOperationActivities } from '../activities/operations';
@@ -59,7 +60,7 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
         ...common,
         taskQueue: HOST_QUEUE,
         workflowBundle: { codePath: workflowBundlePath() },
-        activities: { ...createHostActivities({ pool, sealKey }), ...createOperationActivities({ pool, sealKey }) },
+        activities: { ...createHostActivities({ pool, sealKey }), ...createOperationActivities({ pool, sealKey }), ...createAccessoryActivities({ pool, sealKey }) },
         maxConcurrentActivityTaskExecutions: 200,
       }),
     );

@@ -4,6 +4,7 @@
 // does, writes an audit line per host, and fails naming the host and the cause. Its workflow ID is
 // the service's (workflows/batches.ts), so it never runs beside a deploy of the same service.
 import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { createAccessoryActivities } from '../activities/accessories';
 import type { createHostActivities } from '../activities/host';
 import type { createOperationActivities } from '../activities/operations';
 import { planHosts, type Plan } from '../plan/types';
@@ -12,7 +13,7 @@ import { localSteps, retry } from './host-steps';
 import { statusQuery } from './signals';
 import type { DeployStatus } from './status';
 
-type Steps = ReturnType<typeof createHostActivities> & ReturnType<typeof createOperationActivities>;
+type Steps = ReturnType<typeof createHostActivities> & ReturnType<typeof createOperationActivities> & ReturnType<typeof createAccessoryActivities>;
 
 export interface OperationPhase {
   /** A host step, called as (plan, host, ...args). */

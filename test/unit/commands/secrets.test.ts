@@ -3,6 +3,7 @@
 // is called here with a config whose secrets are a sentinel; a new export fails this test until
 // it is added below.
 import assert from 'node:assert/strict';
+import * as accessory from '../../../commands/accessory';
 import * as app from '../../../commands/app';
 import * as audit from '../../../commands/audit';
 import * as builder from '../../../commands/builder';
@@ -43,7 +44,30 @@ type Out = unknown;
 // Calls allowed to carry the secret, and only on stdin.
 const STDIN_MAY_HOLD_SECRETS = new Set(['app.envFileContent', 'app.writeEnvFile', 'registry.login']);
 
+const acc = { service: config.service, destination: config.destination, accessory: 'db' };
+const accRun: accessory.AccessoryRunParams = {
+  ...acc, container: 'app-db', image: 'mysql:8.0', network: 'kamal', port: '3306', clearEnv: config.env.clear,
+  volumes: config.role.volumes, mounts: accessory.directoryMounts('/root', 'app-db', ['data:/data']), labels: config.role.labels, options: config.role.options, cmd: 'mysqld', deployId: 'd1',
+};
+
 const calls: Record<string, () => Out> = {
+  'accessory.accessoryContainer': () => accessory.accessoryContainer(acc),
+  'accessory.accessoryEnvFile': () => accessory.accessoryEnvFile(acc),
+  'accessory.fileMounts': () => accessory.fileMounts('/root', 'app-db', ['my.cnf:/etc/my.cnf']),
+  'accessory.directoryMounts': () => accessory.directoryMounts('/root', 'app-db', ['data:/data']),
+  'accessory.serviceDirectory': () => accessory.serviceDirectory('/root', 'app-db'),
+  'accessory.run': () => accessory.run(accRun),
+  'accessory.homeDirectory': () => accessory.homeDirectory(),
+  'accessory.start': () => accessory.start('app-db'),
+  'accessory.stop': () => accessory.stop('app-db'),
+  'accessory.info': () => accessory.info('app-db', { all: true }),
+  'accessory.removeContainer': () => accessory.removeContainer('app-db'),
+  'accessory.removeImage': () => accessory.removeImage('mysql:8.0'),
+  'accessory.currentImageId': () => accessory.currentImageId('app-db'),
+  'accessory.removeImageId': () => accessory.removeImageId('sha256:0123456789ab'),
+  'accessory.makeDirectory': () => accessory.makeDirectory('/root/app-db/data'),
+  'accessory.execInExisting': () => accessory.execInExisting('app-db', ['mysql']),
+  'accessory.execInNew': () => accessory.execInNew(accRun, ['mysql']),
   'app.run': () =>
     app.run({
       ...scope, version, deployId: 'd1', repository, host: '10.0.0.1', clearEnv: config.env.clear,
@@ -158,7 +182,7 @@ const calls: Record<string, () => Out> = {
   'timestamp.utcIso8601': () => timestamp.utcIso8601(at),
 };
 
-const modules: Record<string, Record<string, unknown>> = { app, audit, builder, files, images, lock, logs, naming, network, options, proxy, prune, registry, remote, server, shell, timestamp };
+const modules: Record<string, Record<string, unknown>> = { accessory, app, audit, builder, files, images, lock, logs, naming, network, options, proxy, prune, registry, remote, server, shell, timestamp };
 
 describe('commands: secrets never reach argv', () => {
   it('every exported function is exercised here', () => {
