@@ -53,7 +53,7 @@ describe('durable rollouts under faults', function () {
     project.env.SEXTANT_TEST_HOLD_DIR = holds.dir;
     [h1, h2, h3] = project.hosts as [string, string, string];
     await runCliOk(['deploy', '--version', 'v1'], opts());
-    client = await temporalClient(`127.0.0.1:${port}`);
+    client = await temporalClient(`127.0.0.1:${port}`, 'default'); // the agent's own dev server: temporal-dev.yml's namespace
     handle = client.client.workflow.getHandle(`sextant/${project.service}`);
   });
 
