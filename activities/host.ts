@@ -49,7 +49,7 @@ async function logsOf(r: Remote, name: string): Promise<string> {
   return `${res.stdout}${res.stderr}`.trimEnd();
 }
 
-async function login(deps: HostDeps, r: Remote, plan: Plan): Promise<void> {
+export async function login(deps: HostDeps, r: Remote, plan: Plan): Promise<void> {
   if (!plan.registry) return;
   const { server, username, password } = plan.registry;
   const cmd = registry.login({ server, username, password: openValue(deps.sealKey(), password, 'registry password') });

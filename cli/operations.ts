@@ -2,7 +2,8 @@
 // attributes each workflow starts with (declared in temporal-dev.yml), and the query by them.
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
-export type OperationKind = 'deploy' | 'rollback' | 'prune';
+// 'operation' plans (app stop, proxy reboot, ...) come from the ops merge; their memo's kind is the command.
+export type OperationKind = 'deploy' | 'rollback' | 'prune' | 'operation';
 
 const key = (name: string) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
 const SERVICE = key('SextantService');

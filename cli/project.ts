@@ -1,5 +1,5 @@
 // The app's checkout as the CLI sees it: config (with destination), secrets, version → plan.
-import { loadConfig, resolveConfigSecrets, roles, type Config } from '../config';
+import { loadConfig, resolveConfigSecrets, roles, type Config, type Role } from '../config';
 import { SelectionError, selectRoles, type Selection } from '../plan/select';
 import type { Plan } from '../plan/types';
 import type { SshTarget } from '../ssh/target';
@@ -10,7 +10,8 @@ import type { CommandContext } from './registry';
 export interface Service {
   config: Config;
   destination: string | null;
-  /** The hosts the command touches (after -h/-r/-p). */
+  /** The roles and hosts the command touches (after -h/-r/-p). */
+  roles: Role[];
   hosts: string[];
   selection: Selection;
   sshTarget(host: string): SshTarget;
@@ -34,6 +35,7 @@ export async function loadService(ctx: CommandContext): Promise<Service> {
   return {
     config,
     destination: loaded.destination ?? null,
+    roles: selected,
     hosts: [...new Set(selected.flatMap((r) => r.hosts))],
     selection,
     sshTarget: (host) => ({ host, user: config.ssh.user, port: config.ssh.port, keys: config.ssh.keys }),
@@ -49,7 +51,7 @@ export interface Project extends Service {
   plan(home: string): Plan;
 }
 
-export async function loadProject(ctx: CommandContext, options: { kind: Plan['kind']; version?: string }): Promise<Project> {
+export async function loadProject(ctx: CommandContext, options: { kind: Plan['kind']; version?: string; command?: string }): Promise<Project> {
   const service = await loadService(ctx);
   const secrets = resolveConfigSecrets(
     { config: service.config, files: [], destination: service.destination ?? undefined },
@@ -76,7 +78,7 @@ export async function loadProject(ctx: CommandContext, options: { kind: Plan['ki
         localQueue: localQueue(machineId(home)),
         skipPush: Boolean(ctx.flags['skip-push']),
         skipHooks: Boolean(ctx.flags['skip-hooks']),
-        command: options.kind,
+        command: options.command ?? options.kind,
         selection: service.selection,
       }),
   };

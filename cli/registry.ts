@@ -92,6 +92,8 @@ export const commands: CommandSpec[] = [
     flags: [],
     run: async () => (await import('./commands/app-details')).appDetailsCommand,
   },
+  // Issue 5 (ops): app, proxy, server and registry commands; host changes run as operation workflows.
+  ...opsCommands(),
   {
     path: ['lock', 'status'],
     summary: 'Show who holds the deploy lock on the primary host, and whether its deploy still runs',
@@ -234,3 +236,65 @@ export const commands: CommandSpec[] = [
     run: async () => (await import('./commands/version')).versionCommand,
   },
 ];
+
+function opsCommands(): CommandSpec[] {
+  const app = async () => import('./commands/app');
+  const proxy = async () => import('./commands/proxy');
+  const server = async () => import('./commands/server');
+  const yes: FlagSpec = { name: 'yes', short: 'y', type: 'boolean', description: 'Do not ask for confirmation' };
+  const logFlags: FlagSpec[] = [
+    { name: 'since', short: 's', type: 'string', description: 'Only lines since a time or duration (5m, 2024-05-01T12:00)' },
+    { name: 'lines', short: 'n', type: 'string', description: 'Last N lines (default 100)' },
+    { name: 'grep', short: 'g', type: 'string', description: 'Only lines matching (grep on the host)' },
+    { name: 'skip-timestamps', short: 'T', type: 'boolean', description: "Without Docker's timestamps" },
+  ];
+  const cmd = (path: string[], summary: string, usage: string, example: string, flags: FlagSpec[], run: CommandSpec['run']): CommandSpec => ({ path, summary, usage, example, flags, run });
+  return [
+    cmd(['app', 'boot'], 'Boot the app on the hosts (a deploy of --version without build, push or hooks)', 'sextant app boot [--version V] [-r ROLE] [-h HOST]', 'sextant app boot --version 3f2a9c1', [], async () => (await app()).appBootCommand),
+    cmd(['app', 'start'], "Start each role's newest container (or --version's) and route the proxy to it", 'sextant app start [--version V]', 'sextant app start -r web', [], async () => (await app()).appStartCommand),
+    cmd(['app', 'stop'], 'Stop the running app containers', 'sextant app stop [-r ROLE] [-h HOST]', 'sextant app stop -r job', [], async () => (await app()).appStopCommand),
+    cmd(['app', 'containers'], "Show the app's containers on every host (all states)", 'sextant app containers', 'sextant app containers -h 10.0.0.1', [], async () => (await import('./commands/app-details')).appDetailsCommand),
+    cmd(['app', 'images'], "Show the app's images on every host", 'sextant app images', 'sextant app images', [], async () => (await app()).appImagesCommand),
+    cmd(['app', 'version'], 'Show the version each role runs on each host', 'sextant app version', 'sextant app version -r web', [], async () => (await app()).appVersionCommand),
+    cmd(['app', 'remove'], "Remove the app's proxy routes, containers, images and env files", 'sextant app remove [-y]', 'sextant app remove -y -d staging', [yes], async () => (await app()).appRemoveCommand),
+    cmd(['app', 'stale_containers'], 'Show running containers that are not the newest of their role (--stop stops them)', 'sextant app stale_containers [--stop]', 'sextant app stale_containers --stop', [{ name: 'stop', type: 'boolean', description: 'Stop them' }], async () => (await app()).appStaleContainersCommand),
+    cmd(['app', 'maintenance'], 'kamal-proxy answers 503 (with --message) instead of forwarding to the app', 'sextant app maintenance [--drain-timeout S] [--message M]', 'sextant app maintenance --message "Back at 3pm"', [
+      { name: 'drain-timeout', type: 'string', description: 'Seconds in-flight requests get to finish (default 30)' },
+      { name: 'message', type: 'string', description: 'Shown on the 503 page' },
+    ], async () => (await app()).appMaintenanceCommand),
+    cmd(['app', 'live'], 'End maintenance mode: forward to the app again', 'sextant app live', 'sextant app live', [], async () => (await app()).appLiveCommand),
+    cmd(['app', 'logs'], "Show the running containers' logs", 'sextant app logs [-s SINCE] [-n LINES] [-g GREP] [--grep-options O] [-f] [-T]', 'sextant app logs -r web -n 20 -g error', [
+      ...logFlags,
+      { name: 'grep-options', type: 'string', description: 'Options for grep, e.g. "-i -C 2"' },
+      { name: 'follow', short: 'f', type: 'boolean', description: 'Keep streaming new lines (Ctrl-C stops)' },
+    ], async () => (await app()).appLogsCommand),
+    cmd(['app', 'exec'], 'Run CMD in a new container of the running version (or inside the running one with --reuse)', 'sextant app exec [--reuse] [-e K=V] [--detach] [--version V] -- CMD...', 'sextant app exec --reuse -p -- cat /www/version', [
+      { name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, with a TTY (not available yet)' },
+      { name: 'reuse', type: 'boolean', description: 'Run inside the running container' },
+      { name: 'env', short: 'e', type: 'string', repeat: true, description: 'KEY=VALUE for the command (repeatable)' },
+      { name: 'detach', type: 'boolean', description: 'Leave the new container running in the background' },
+    ], async () => (await app()).appExecCommand),
+    cmd(['proxy', 'boot'], 'Start kamal-proxy (and the kamal network) where it is not running', 'sextant proxy boot', 'sextant proxy boot -h 10.0.0.1', [], async () => (await proxy()).proxyBootCommand),
+    cmd(['proxy', 'reboot'], 'Replace the kamal-proxy container (routes are kept), with the pre/post-proxy-reboot hooks', 'sextant proxy reboot [--rolling] [-y]', 'sextant proxy reboot --rolling -y', [
+      { name: 'rolling', type: 'boolean', description: 'One host at a time, each answering again before the next' },
+      yes,
+    ], async () => (await proxy()).proxyRebootCommand),
+    cmd(['proxy', 'start'], 'Start the stopped kamal-proxy container', 'sextant proxy start', 'sextant proxy start', [], async () => (await proxy()).proxyStartCommand),
+    cmd(['proxy', 'stop'], 'Stop the kamal-proxy container (every app on the host stops answering)', 'sextant proxy stop', 'sextant proxy stop -h 10.0.0.1', [], async () => (await proxy()).proxyStopCommand),
+    cmd(['proxy', 'restart'], 'Stop and start the kamal-proxy container', 'sextant proxy restart', 'sextant proxy restart', [], async () => (await proxy()).proxyRestartCommand),
+    cmd(['proxy', 'details'], 'Show the kamal-proxy container on each host', 'sextant proxy details', 'sextant proxy details', [], async () => (await proxy()).proxyDetailsCommand),
+    cmd(['proxy', 'logs'], "Show kamal-proxy's logs", 'sextant proxy logs [-s SINCE] [-n LINES] [-g GREP] [-T]', 'sextant proxy logs -n 50', logFlags, async () => (await proxy()).proxyLogsCommand),
+    cmd(['proxy', 'remove'], 'Remove kamal-proxy, its image and .kamal/proxy from the hosts', 'sextant proxy remove [-y]', 'sextant proxy remove -y', [yes], async () => (await proxy()).proxyRemoveCommand),
+    cmd(['server', 'bootstrap'], 'Install Docker on the hosts where it is missing (as root)', 'sextant server bootstrap', 'sextant server bootstrap -h 10.0.0.9', [], async () => (await server()).serverBootstrapCommand),
+    cmd(['server', 'exec'], "Run CMD with each host's shell", 'sextant server exec [-i] -- CMD...', 'sextant server exec -- docker ps', [{ name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, with a TTY (not available yet)' }], async () => (await server()).serverExecCommand),
+    cmd(['registry', 'login'], 'Log in to the registry on the hosts (password over stdin)', 'sextant registry login [-L] [-R]', 'sextant registry login', [
+      { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine (it logs in when it pushes)' },
+      { name: 'skip-remote', short: 'R', type: 'boolean', description: 'Not on the hosts' },
+    ], async () => (await server()).registryLoginCommand),
+    cmd(['registry', 'logout'], 'Log out of the registry on the hosts', 'sextant registry logout [-L] [-R]', 'sextant registry logout', [
+      { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine' },
+      { name: 'skip-remote', short: 'R', type: 'boolean', description: 'Not on the hosts' },
+    ], async () => (await server()).registryLogoutCommand),
+    cmd(['redeploy'], 'Deploy without build, push or proxy boot: the version already in the registry', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand),
+  ];
+}

@@ -17,6 +17,19 @@ const names: Record<string, string> = {
   revertHost: 'roll back',
   pruneHost: 'prune',
   recordAudit: 'audit log',
+  appStart: 'start app',
+  appStop: 'stop app',
+  stopStaleContainers: 'stop stale containers',
+  appRemove: 'remove app',
+  appMaintenance: 'maintenance mode',
+  appLive: 'live',
+  rebootProxy: 'reboot kamal-proxy',
+  startProxy: 'start kamal-proxy',
+  stopProxy: 'stop kamal-proxy',
+  removeProxy: 'remove kamal-proxy',
+  registryLogin: 'registry login',
+  registryLogout: 'registry logout',
+  bootstrapDocker: 'install Docker if missing',
 };
 
 /** Steps too frequent to list unless --verbose. */

@@ -256,3 +256,47 @@ export function logs(name: string, lines = 50): string[] {
 export function forceRemove(name: string): string[] {
   return ['docker', 'rm', '--force', checkContainer(name)];
 }
+
+export interface ExecParams {
+  /** The command, as separate words (no host shell evaluates it). */
+  cmd: readonly string[];
+  /** `-e K=V` from the command line. */
+  env?: Readonly<Record<string, string>>;
+  /** Keep stdin open and allocate a TTY (`app exec -i`). */
+  interactive?: boolean;
+}
+
+function checkCmd(cmd: readonly string[]): readonly string[] {
+  if (cmd.length === 0) throw new Error('exec: no command given');
+  return cmd;
+}
+
+/** `app exec --reuse`: runs in the role's running container. */
+export function execIn(container: string, p: ExecParams): string[] {
+  return ['docker', 'exec', ...(p.interactive ? ['--interactive', '--tty'] : []), ...keyValueArgs('--env', p.env), checkContainer(container), ...checkCmd(p.cmd)];
+}
+
+export interface RunOnceParams extends RoleScope, ExecParams {
+  /** Image with tag, e.g. naming.versionedImage(). */
+  image: string;
+  /** The role's clear env; its secrets come from the role's env file, as in the app's own container. */
+  clearEnv?: Readonly<Record<string, string>>;
+  /** Leave it running in the background (`--detach`) instead of removing it when it exits. */
+  detach?: boolean;
+}
+
+/** `app exec`: a new container of the role's image and env, on the `kamal` network. */
+export function runOnce(p: RunOnceParams): string[] {
+  if (!p.image || p.image.startsWith('-') || /\s/.test(p.image)) throw new Error(`invalid image ${JSON.stringify(p.image)}`);
+  return [
+    'docker', 'run',
+    ...(p.detach ? ['--detach'] : ['--rm']),
+    ...(p.interactive ? ['--interactive', '--tty'] : []),
+    '--network', NETWORK,
+    '--env-file', roleEnvFile(p),
+    ...keyValueArgs('--env', p.clearEnv),
+    ...keyValueArgs('--env', p.env),
+    p.image,
+    ...checkCmd(p.cmd),
+  ];
+}

@@ -39,3 +39,9 @@ export function readFile(path: string): string[] {
   checkPath(path);
   return ['cat', '--', path];
 }
+
+/** Removes a directory and everything in it; succeeds when it is already gone. */
+export function removeTree(path: string): string[] {
+  checkPath(path);
+  return ['rm', '-rf', '--', path];
+}

@@ -95,6 +95,9 @@ export function roleEnvFile(scope: RoleScope): string {
   return `${appDirectory(scope)}/env/roles/${scope.role}.env`;
 }
 
+/** kamal-proxy's files on a host (run options, apps-config). */
+export const PROXY_DIRECTORY = `${RUN_DIRECTORY}/proxy`;
+
 export function lockDirectory(scope: ServiceScope): string {
   return `${RUN_DIRECTORY}/lock-${serviceWithDestination(scope)}`;
 }

@@ -87,6 +87,20 @@ export function stopContainer(): string[] {
   return ['docker', 'container', 'stop', PROXY_CONTAINER];
 }
 
+export function removeContainer(): string[] {
+  return ['docker', 'container', 'rm', '--force', PROXY_CONTAINER];
+}
+
+export function removeImage(image: string): string[] {
+  if (!image || image.startsWith('-') || /\s/.test(image)) throw new Error(`invalid image ${JSON.stringify(image)}`);
+  return ['docker', 'image', 'rm', '--force', image];
+}
+
+/** `docker ps` line of the proxy container, running or not (empty when there is none). */
+export function details(): string[] {
+  return ['docker', 'ps', '--all', '--filter', `name=^${PROXY_CONTAINER}$`];
+}
+
 /** Status and image of the proxy container; exits non-zero when there is none. */
 export function inspect(): string[] {
   return ['docker', 'container', 'inspect', '--format', '{"status":{{json .State.Status}},"image":{{json .Config.Image}}}', PROXY_CONTAINER];

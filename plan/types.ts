@@ -45,7 +45,8 @@ export interface BuildPlan {
 }
 
 export interface Plan {
-  kind: 'deploy' | 'rollback';
+  /** 'operation': an `app`/`proxy`/`registry`/`server` command (workflows/operation.ts). */
+  kind: 'deploy' | 'rollback' | 'operation';
   /** Stable for the whole deploy and every retry: labels, lock details and hooks carry it. */
   deployId: string;
   service: string;

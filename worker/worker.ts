@@ -3,6 +3,7 @@
 import { NativeConnection, Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createHostActivities } from '../activities/host';
 import { createLocalActivities } from '../activities/local';
+import { createOperationActivities } from '../activities/operations';
 import { SshPool } from '../ssh/pool';
 import { loadSealKey, sealKeySource } from '../plan/seal';
 import { workflowBundlePath } from './bundle-path';
@@ -58,7 +59,7 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
         ...common,
         taskQueue: HOST_QUEUE,
         workflowBundle: { codePath: workflowBundlePath() },
-        activities: createHostActivities({ pool, sealKey }),
+        activities: { ...createHostActivities({ pool, sealKey }), ...createOperationActivities({ pool, sealKey }) },
         maxConcurrentActivityTaskExecutions: 200,
       }),
     );

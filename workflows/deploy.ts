@@ -140,7 +140,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
   return status;
 }
 
-async function acquireLock(plan: Plan, waitSeconds: number, status: DeployStatus): Promise<void> {
+export async function acquireLock(plan: Plan, waitSeconds: number, status: Pick<DeployStatus, 'phase'>): Promise<void> {
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     try {
@@ -243,7 +243,7 @@ async function awaitHealthy(plan: Plan, h: string, container: string): Promise<v
   }
 }
 
-function errorMessage(err: unknown): string {
+export function errorMessage(err: unknown): string {
   // "Activity task failed" says nothing; what failed is in the cause.
   if (err instanceof ActivityFailure && err.cause) return errorMessage(err.cause);
   if (err instanceof Error) {

@@ -22,7 +22,7 @@ export interface HostStatus {
 
 export interface DeployStatus {
   deployId: string;
-  kind: 'deploy' | 'rollback';
+  kind: 'deploy' | 'rollback' | 'operation';
   version: string;
   phase: string;
   paused: boolean;

@@ -74,7 +74,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function startSshd(): Promise<Sshd> {
+/** `extraConfig`: more sshd_config lines (e.g. `SetEnv PATH=...` for a host without some tool). */
+export async function startSshd(extraConfig: string[] = []): Promise<Sshd> {
   if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} not found (apt-get install openssh-server)`);
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sextant-sshd-'));
@@ -108,6 +109,7 @@ export async function startSshd(): Promise<Sshd> {
       'MaxStartups 100:30:200',
       'LogLevel VERBOSE',
       `Subsystem sftp ${sftpServer}`,
+      ...extraConfig,
       '',
     ].join('\n'),
   );

@@ -9,6 +9,7 @@ import * as builder from '../../../commands/builder';
 import * as files from '../../../commands/files';
 import * as images from '../../../commands/images';
 import * as lock from '../../../commands/lock';
+import * as logs from '../../../commands/logs';
 import * as naming from '../../../commands/naming';
 import * as network from '../../../commands/network';
 import * as options from '../../../commands/options';
@@ -16,6 +17,7 @@ import * as proxy from '../../../commands/proxy';
 import * as prune from '../../../commands/prune';
 import * as registry from '../../../commands/registry';
 import * as remote from '../../../commands/remote';
+import * as server from '../../../commands/server';
 import * as shell from '../../../commands/shell';
 import * as timestamp from '../../../commands/timestamp';
 
@@ -61,6 +63,13 @@ const calls: Record<string, () => Out> = {
   'app.parseContainerInspect': () => app.parseContainerInspect('{}'),
   'app.containerIp': () => app.containerIp(name),
   'app.logs': () => app.logs(name),
+  'app.execIn': () => app.execIn(name, { cmd: ['bin/rails', 'runner', 'x'], env: config.env.clear }),
+  'app.runOnce': () =>
+    app.runOnce({ ...scope, image: `${repository}:${version}`, clearEnv: config.env.clear, env: { X: '1' }, cmd: ['bin/rails', 'console'], interactive: true }),
+  'logs.containerLogs': () => logs.containerLogs(name, { since: '5m', lines: 10, grep: 'error', grepOptions: '-i' }),
+  'server.findDocker': () => server.findDocker(),
+  'server.userId': () => server.userId(),
+  'server.installDocker': () => server.installDocker(),
   'audit.auditLine': () => audit.auditLine({ at, performer: 'ada', role: 'web', message: 'deployed' }),
   'audit.appendAudit': () => audit.appendAudit(scope, { at, performer: 'ada', message: 'deployed' }),
   'audit.readAudit': () => audit.readAudit(scope),
@@ -71,6 +80,7 @@ const calls: Record<string, () => Out> = {
   'files.appendLineOnce': () => files.appendLineOnce('.kamal/x', 'content'),
   'files.removeFile': () => files.removeFile('.kamal/x'),
   'files.readFile': () => files.readFile('.kamal/x'),
+  'files.removeTree': () => files.removeTree(naming.appDirectory(scope)),
   'images.pull': () => images.pull(`${repository}:${version}`),
   'images.tag': () => images.tag(`${repository}:${version}`, naming.latestImage({ image: repository, destination: config.destination })),
   'images.inspectImage': () => images.inspectImage(`${repository}:${version}`),
@@ -113,6 +123,9 @@ const calls: Record<string, () => Out> = {
   'proxy.start': () => proxy.start(),
   'proxy.stopContainer': () => proxy.stopContainer(),
   'proxy.inspect': () => proxy.inspect(),
+  'proxy.removeContainer': () => proxy.removeContainer(),
+  'proxy.removeImage': () => proxy.removeImage(proxy.proxyImage({ registry: config.registry.server })),
+  'proxy.details': () => proxy.details(),
   'proxy.deploy': () =>
     proxy.deploy({ service: naming.proxyServiceName(scope), target: `${name}:${config.proxy.appPort}`, hosts: config.proxy.hosts, healthCheck: config.proxy.healthCheck }),
   'proxy.remove': () => proxy.remove(naming.proxyServiceName(scope)),
@@ -138,7 +151,7 @@ const calls: Record<string, () => Out> = {
   'timestamp.utcIso8601': () => timestamp.utcIso8601(at),
 };
 
-const modules: Record<string, Record<string, unknown>> = { app, audit, builder, files, images, lock, naming, network, options, proxy, prune, registry, remote, shell, timestamp };
+const modules: Record<string, Record<string, unknown>> = { app, audit, builder, files, images, lock, logs, naming, network, options, proxy, prune, registry, remote, server, shell, timestamp };
 
 describe('commands: secrets never reach argv', () => {
   it('every exported function is exercised here', () => {

@@ -1,0 +1,89 @@
+// Read-only and interactive commands (`app logs`, `app exec`, `proxy details`...) go straight
+// over SSH, no workflow: one pool for the run, each selected host in parallel, output per host.
+import { SshPool } from '../ssh/pool';
+import { knownHostsFile, sextantHome } from '../worker/home';
+import { EXIT } from './exit-codes';
+import { outputOptionsFromEnv, Output } from './output';
+import { loadService, type Service } from './project';
+import type { CommandContext } from './registry';
+
+export interface HostReader {
+  service: Service;
+  out: Output;
+  /** Runs argv on a host; a non-zero exit fails this host's part of the command. */
+  run(host: string, argv: readonly string[], onChunk?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): Promise<string>;
+  /** Prints text from a host, a line at a time, prefixed with the host (or as `output` events with --json). */
+  print(host: string, text: string, stream?: 'stdout' | 'stderr'): void;
+  /** Runs argv and prints its output as it arrives, line by line. */
+  stream(host: string, argv: readonly string[]): Promise<void>;
+}
+
+export async function readHosts(
+  ctx: CommandContext,
+  each: (host: string, reader: HostReader) => Promise<void>,
+  pickHosts: (service: Service) => string[] = (s) => s.hosts,
+): Promise<number> {
+  const service = await loadService(ctx);
+  const hosts = pickHosts(service);
+  const out = new Output(outputOptionsFromEnv(ctx.flags), hosts);
+  const pool = new SshPool({ knownHostsFile: knownHostsFile(sextantHome(ctx.env)) });
+  const width = Math.max(0, ...hosts.map((h) => h.length));
+  const reader: HostReader = {
+    service,
+    out,
+    async run(host, argv, onChunk) {
+      const res = await pool.execOrThrow(service.sshTarget(host), argv, {
+        onStdout: onChunk && ((c) => onChunk('stdout', c)),
+        onStderr: onChunk && ((c) => onChunk('stderr', c)),
+      });
+      return res.stdout;
+    },
+    print(host, text, stream = 'stdout') {
+      for (const line of text.replace(/\n$/, '').split('\n')) {
+        if (out.options.json) out.emit({ event: 'output', host, stream, line });
+        else (stream === 'stdout' ? process.stdout : process.stderr).write(`${out.paint('cyan', host.padEnd(width))}  ${line}\n`);
+      }
+    },
+    async stream(host, argv) {
+      const split = { stdout: lineSplitter((l) => reader.print(host, l)), stderr: lineSplitter((l) => reader.print(host, l, 'stderr')) };
+      try {
+        await reader.run(host, argv, (stream, chunk) => split[stream].push(chunk));
+      } finally {
+        split.stdout.end();
+        split.stderr.end();
+      }
+    },
+  };
+  let code: number = EXIT.ok;
+  try {
+    await Promise.all(
+      hosts.map(async (host) => {
+        try {
+          await each(host, reader);
+        } catch (err) {
+          code = EXIT.failed;
+          out.emit({ event: 'step', host, step: 'ssh', state: 'failed', detail: err instanceof Error ? err.message : String(err) });
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  return code;
+}
+
+/** Splits a byte stream into lines for `print` (a line may arrive in pieces). */
+function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+  let rest = '';
+  return {
+    push(chunk) {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) emit(l);
+    },
+    end() {
+      if (rest) emit(rest);
+      rest = '';
+    },
+  };
+}
