@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import * as app from '../commands/app';
 import * as files from '../commands/files';
-import { PROXY_DIRECTORY, appDirectory, containerName, proxyServiceName } from '../commands/naming';
+import { DEPLOY_ID_LABEL, PROXY_DIRECTORY, appDirectory, auditLogFile, containerName, proxyServiceName } from '../commands/naming';
 import * as prune from '../commands/prune';
 import * as proxy from '../commands/proxy';
 import * as registry from '../commands/registry';
@@ -26,6 +26,24 @@ async function containersOf(r: Remote, plan: Plan, role: string): Promise<app.Co
 async function proxyServices(r: Remote): Promise<proxy.ProxyServiceEntry[]> {
   const res = await r.run(proxy.list());
   return res.code === 0 ? proxy.parseList(res.stdout) : [];
+}
+
+/** Stops `pick(running containers of the role, newest first)` for each role on the host; returns their names. */
+async function stopEach(r: Remote, plan: Plan, host: string, pick: (running: app.ContainerSummary[]) => app.ContainerSummary[]): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const role of rolesOn(plan, host)) {
+    for (const c of pick((await containersOf(r, plan, role.name)).filter((x) => x.state === 'running'))) {
+      await r.ok(app.stop(c.name, role.stopTimeout), { timeoutSeconds: role.stopTimeout + 30 });
+      stopped.push(c.name);
+    }
+  }
+  return stopped;
+}
+
+async function removeProxyFrom(r: Remote, plan: Plan): Promise<void> {
+  await r.ok(proxy.removeContainer());
+  await r.run(proxy.removeImage(proxy.proxyImage(plan.proxy.image)));
+  await r.ok(files.removeTree(PROXY_DIRECTORY));
 }
 
 export interface MaintenanceOptions {
@@ -74,30 +92,12 @@ export function createOperationActivities(deps: HostDeps) {
 
     /** Stops every running container of the roles (the proxy answers 502 for them until started). */
     async appStop(plan: Plan, host: string): Promise<string[]> {
-      const r = on(plan, host);
-      const stopped: string[] = [];
-      for (const role of rolesOn(plan, host)) {
-        for (const c of await containersOf(r, plan, role.name)) {
-          if (c.state !== 'running') continue;
-          await r.ok(app.stop(c.name, role.stopTimeout), { timeoutSeconds: role.stopTimeout + 30 });
-          stopped.push(c.name);
-        }
-      }
-      return stopped;
+      return stopEach(on(plan, host), plan, host, (running) => running);
     },
 
     /** Stops running containers of a role other than its newest one (left over by an interrupted deploy). */
     async stopStaleContainers(plan: Plan, host: string): Promise<string[]> {
-      const r = on(plan, host);
-      const stopped: string[] = [];
-      for (const role of rolesOn(plan, host)) {
-        const [, ...stale] = (await containersOf(r, plan, role.name)).filter((c) => c.state === 'running');
-        for (const c of stale) {
-          await r.ok(app.stop(c.name, role.stopTimeout), { timeoutSeconds: role.stopTimeout + 30 });
-          stopped.push(c.name);
-        }
-      }
-      return stopped;
+      return stopEach(on(plan, host), plan, host, ([, ...stale]) => stale);
     },
 
     /** The roles' proxy routes, containers and their env files; with every role of the host gone, its images too. */
@@ -142,11 +142,19 @@ export function createOperationActivities(deps: HostDeps) {
       }
     },
 
-    /** A new kamal-proxy container from the configured image; its routes come back from its state volume. */
+    /**
+     * A new kamal-proxy container from the configured image; its routes come back from its state
+     * volume. The container is labelled with the operation's ID, so a retry after the reboot
+     * finds it done instead of taking the host down again.
+     */
     async rebootProxy(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
-      await r.ok(proxy.removeContainer());
-      await hostSteps.ensureProxy(plan, host);
+      const by = await r.run(proxy.startedBy());
+      if (by.code !== 0 || by.stdout.trim() !== plan.deployId) {
+        await r.ok(proxy.removeContainer());
+        const label = `${DEPLOY_ID_LABEL}=${plan.deployId}`;
+        await hostSteps.ensureProxy({ ...plan, proxy: { ...plan.proxy, options: { ...plan.proxy.options, label } } }, host);
+      }
       await waitForProxy(r);
     },
 
@@ -164,10 +172,24 @@ export function createOperationActivities(deps: HostDeps) {
 
     /** The proxy container, its image and its files under .kamal/proxy. */
     async removeProxy(plan: Plan, host: string): Promise<void> {
+      await removeProxyFrom(on(plan, host), plan);
+    },
+
+    /** Removes kamal-proxy unless another service still has a route through it. */
+    async removeProxyIfUnused(plan: Plan, host: string): Promise<boolean> {
       const r = on(plan, host);
-      await r.ok(proxy.removeContainer());
-      await r.run(proxy.removeImage(proxy.proxyImage(plan.proxy.image)));
-      await r.ok(files.removeTree(PROXY_DIRECTORY));
+      if ((await r.run(proxy.inspect())).code !== 0) return false;
+      if ((await proxyServices(r)).length > 0) return false;
+      await removeProxyFrom(r, plan);
+      return true;
+    },
+
+    /** The service's files under .kamal: its app directory and audit log (the lock goes when the workflow releases it). */
+    async removeServiceFiles(plan: Plan, host: string): Promise<void> {
+      const r = on(plan, host);
+      const scope = { service: plan.service, destination: plan.destination ?? undefined };
+      await r.ok(files.removeTree(appDirectory(scope)));
+      await r.ok(files.removeFile(auditLogFile(scope)));
     },
 
     async registryLogin(plan: Plan, host: string): Promise<void> {

@@ -2,6 +2,7 @@
 // over SSH, no workflow: one pool for the run, each selected host in parallel, output per host.
 import { SshPool } from '../ssh/pool';
 import { knownHostsFile, sextantHome } from '../worker/home';
+import { UsageError } from './args';
 import { EXIT } from './exit-codes';
 import { outputOptionsFromEnv, Output } from './output';
 import { loadService, type Service } from './project';
@@ -16,6 +17,8 @@ export interface HostReader {
   print(host: string, text: string, stream?: 'stdout' | 'stderr'): void;
   /** Runs argv and prints its output as it arrives, line by line. */
   stream(host: string, argv: readonly string[]): Promise<void>;
+  /** Runs argv in a PTY on the host, wired to this terminal (raw bytes both ways); fails on a non-zero exit. */
+  interactive(host: string, argv: readonly string[]): Promise<void>;
 }
 
 export async function readHosts(
@@ -53,6 +56,19 @@ export async function readHosts(
         split.stderr.end();
       }
     },
+    async interactive(host, argv) {
+      const stdin = process.stdin;
+      const raw = stdin.isTTY === true;
+      if (raw) stdin.setRawMode(true);
+      try {
+        const pty = { input: stdin, rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80, term: ctx.env.TERM ?? 'xterm' };
+        const res = await pool.exec(service.sshTarget(host), argv, { pty, onStdout: (c) => process.stdout.write(c), onStderr: (c) => process.stderr.write(c) });
+        if (res.code !== 0) throw new Error(`exited ${res.code}`);
+      } finally {
+        if (raw) stdin.setRawMode(false);
+        stdin.pause();
+      }
+    },
   };
   let code: number = EXIT.ok;
   try {
@@ -86,4 +102,12 @@ function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer): void
       rest = '';
     },
   };
+}
+
+/** A `-n`-style flag: absent, or a positive whole number. */
+export function positiveInt(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} expects a positive whole number, got "${String(value)}"`);
+  return n;
 }

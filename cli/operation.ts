@@ -70,7 +70,12 @@ export async function runOperation(ctx: CommandContext, op: Operation): Promise<
   }
 }
 
-/** Every host of the plan's roles that kamal-proxy routes. */
-export function proxyHosts(plan: Plan): string[] {
-  return [...new Set(plan.roles.filter((r) => r.proxy).flatMap((r) => r.hosts))];
+/** Operations take no positional arguments (only flags). */
+export function noArguments(ctx: CommandContext): void {
+  if (ctx.positionals.length) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
+}
+
+/** Every host of the (plan's or config's selected) roles that kamal-proxy routes. */
+export function proxyHosts(of: { roles: readonly { proxy: unknown; hosts: string[] }[] }): string[] {
+  return [...new Set(of.roles.filter((r) => r.proxy).flatMap((r) => r.hosts))];
 }

@@ -269,7 +269,7 @@ function opsCommands(): CommandSpec[] {
       { name: 'follow', short: 'f', type: 'boolean', description: 'Keep streaming new lines (Ctrl-C stops)' },
     ], async () => (await app()).appLogsCommand),
     cmd(['app', 'exec'], 'Run CMD in a new container of the running version (or inside the running one with --reuse)', 'sextant app exec [--reuse] [-e K=V] [--detach] [--version V] -- CMD...', 'sextant app exec --reuse -p -- cat /www/version', [
-      { name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, with a TTY (not available yet)' },
+      { name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, in a PTY on the first selected host' },
       { name: 'reuse', type: 'boolean', description: 'Run inside the running container' },
       { name: 'env', short: 'e', type: 'string', repeat: true, description: 'KEY=VALUE for the command (repeatable)' },
       { name: 'detach', type: 'boolean', description: 'Leave the new container running in the background' },
@@ -286,7 +286,7 @@ function opsCommands(): CommandSpec[] {
     cmd(['proxy', 'logs'], "Show kamal-proxy's logs", 'sextant proxy logs [-s SINCE] [-n LINES] [-g GREP] [-T]', 'sextant proxy logs -n 50', logFlags, async () => (await proxy()).proxyLogsCommand),
     cmd(['proxy', 'remove'], 'Remove kamal-proxy, its image and .kamal/proxy from the hosts', 'sextant proxy remove [-y]', 'sextant proxy remove -y', [yes], async () => (await proxy()).proxyRemoveCommand),
     cmd(['server', 'bootstrap'], 'Install Docker on the hosts where it is missing (as root)', 'sextant server bootstrap', 'sextant server bootstrap -h 10.0.0.9', [], async () => (await server()).serverBootstrapCommand),
-    cmd(['server', 'exec'], "Run CMD with each host's shell", 'sextant server exec [-i] -- CMD...', 'sextant server exec -- docker ps', [{ name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, with a TTY (not available yet)' }], async () => (await server()).serverExecCommand),
+    cmd(['server', 'exec'], "Run CMD with each host's shell", 'sextant server exec [-i] -- CMD...', 'sextant server exec -- docker ps', [{ name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, in a PTY on the first selected host' }], async () => (await server()).serverExecCommand),
     cmd(['registry', 'login'], 'Log in to the registry on the hosts (password over stdin)', 'sextant registry login [-L] [-R]', 'sextant registry login', [
       { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine (it logs in when it pushes)' },
       { name: 'skip-remote', short: 'R', type: 'boolean', description: 'Not on the hosts' },
@@ -295,6 +295,8 @@ function opsCommands(): CommandSpec[] {
       { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine' },
       { name: 'skip-remote', short: 'R', type: 'boolean', description: 'Not on the hosts' },
     ], async () => (await server()).registryLogoutCommand),
-    cmd(['redeploy'], 'Deploy without build, push or proxy boot: the version already in the registry', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand),
+    cmd(['remove'], "Remove everything of the service from its hosts (kamal-proxy too where no other app uses it)", 'sextant remove [-y]', 'sextant remove -y -d staging', [yes], async () => (await server()).removeCommand),
+    cmd(['details'], 'Show kamal-proxy and the app containers on each host', 'sextant details', 'sextant details -r web', [], async () => (await server()).detailsCommand),
+    cmd(['redeploy'], 'Deploy the version already in the registry: no build, no push', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand),
   ];
 }

@@ -30,6 +30,8 @@ const names: Record<string, string> = {
   registryLogin: 'registry login',
   registryLogout: 'registry logout',
   bootstrapDocker: 'install Docker if missing',
+  removeProxyIfUnused: 'remove kamal-proxy if no other app uses it',
+  removeServiceFiles: 'remove the service files in .kamal',
 };
 
 /** Steps too frequent to list unless --verbose. */

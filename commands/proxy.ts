@@ -1,6 +1,6 @@
 // kamal-proxy (v0.9.2 flags): its container, and the CLI that talks to it through a socket inside
 // that container, hence `docker exec kamal-proxy kamal-proxy …`.
-import { NETWORK, PROXY_CONTAINER, assertNamePart } from './naming';
+import { DEPLOY_ID_LABEL, NETWORK, PROXY_CONTAINER, assertNamePart } from './naming';
 import { DockerOptions, optionize } from './options';
 
 export const DEFAULT_PROXY_REPOSITORY = 'basecamp/kamal-proxy';
@@ -94,6 +94,11 @@ export function removeContainer(): string[] {
 export function removeImage(image: string): string[] {
   if (!image || image.startsWith('-') || /\s/.test(image)) throw new Error(`invalid image ${JSON.stringify(image)}`);
   return ['docker', 'image', 'rm', '--force', image];
+}
+
+/** The Sextant deploy/operation ID the proxy container was started by (empty line when none). */
+export function startedBy(): string[] {
+  return ['docker', 'container', 'inspect', '--format', `{{index .Config.Labels "${DEPLOY_ID_LABEL}"}}`, PROXY_CONTAINER];
 }
 
 /** `docker ps` line of the proxy container, running or not (empty when there is none). */

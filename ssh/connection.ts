@@ -92,10 +92,11 @@ export class Connection {
     };
   }
 
-  exec(command: string): Promise<ClientChannel> {
+  /** `pty` asks sshd for a terminal of that size (interactive commands). */
+  exec(command: string, pty?: { rows: number; cols: number; term: string }): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       try {
-        this.client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel)));
+        this.client.exec(command, pty ? { pty } : {}, (err, channel) => (err ? reject(err) : resolve(channel)));
       } catch (err) {
         reject(err);
       }

@@ -21,6 +21,15 @@ export interface ExecOptions {
   onStderr?(chunk: Buffer): void;
   /** Abort: the channel is closed (the remote process gets SIGPIPE/HUP on its next write). */
   signal?: AbortSignal;
+  /** Interactive: a PTY on the host, fed from `input` until the command exits (instead of `stdin`). */
+  pty?: PtyOptions;
+}
+
+export interface PtyOptions {
+  input: NodeJS.ReadableStream;
+  rows: number;
+  cols: number;
+  term: string;
 }
 
 export interface ExecResult {
@@ -169,7 +178,11 @@ export function runChannel(conn: Connection, channel: ClientChannel, opts: ExecO
       maybeFinish();
     });
 
-    if (opts.stdin !== undefined) channel.end(opts.stdin);
+    if (opts.pty) {
+      const input = opts.pty.input;
+      input.pipe(channel);
+      channel.on('close', () => input.unpipe(channel));
+    } else if (opts.stdin !== undefined) channel.end(opts.stdin);
     else channel.end();
   });
   return { result, closed };

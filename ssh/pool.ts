@@ -74,7 +74,8 @@ export class SshPool {
     if (argv.length === 0) throw new Error('exec: empty argv');
     const command = shellJoin(opts.timeoutSeconds !== undefined ? bounded(argv, opts.timeoutSeconds) : argv);
     return this.withSession(target, opts.signal, async (st, holdUntil) => {
-      const { conn, value: channel } = await this.start(target, st, (c) => c.exec(command));
+      const pty = opts.pty && { rows: opts.pty.rows, cols: opts.pty.cols, term: opts.pty.term };
+      const { conn, value: channel } = await this.start(target, st, (c) => c.exec(command, pty));
       const running = runChannel(conn, channel, opts);
       // The session slot is free only once the server has closed the channel (after an abort
       // that can be later than the result).

@@ -64,7 +64,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   const result: OperationResult = { command: input.command, results: [] };
 
   const onHost = async (phase: OperationPhase, host: string): Promise<void> => {
-    status.hosts[host] = { step: 'booting', version: null };
+    status.hosts[host] = { step: 'running', version: null };
     try {
       const call = steps[phase.step] as (...a: unknown[]) => Promise<unknown>;
       result.results.push({ step: phase.step, host, value: (await call(plan, host, ...(phase.args ?? []))) ?? null });

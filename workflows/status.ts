@@ -2,6 +2,8 @@
 
 export type HostStep =
   | 'waiting'
+  /** An operation's step (workflows/operation.ts) runs on the host. */
+  | 'running'
   | 'pulling'
   | 'pulled'
   | 'booting'

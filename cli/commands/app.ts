@@ -8,14 +8,11 @@ import type { Role } from '../../config';
 import { planHosts, type Plan } from '../../plan/types';
 import { UsageError } from '../args';
 import { deployCommand } from './deploy';
-import { readHosts, type HostReader } from '../host-reads';
-import { proxyHosts, runOperation } from '../operation';
+import { positiveInt, readHosts, type HostReader } from '../host-reads';
+import { noArguments, proxyHosts, runOperation } from '../operation';
 import type { CommandContext } from '../registry';
 
 const everyHost = (plan: Plan) => planHosts(plan);
-const noArguments = (ctx: CommandContext) => {
-  if (ctx.positionals.length) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
-};
 
 export function appStartCommand(ctx: CommandContext): Promise<number> {
   noArguments(ctx);
@@ -107,13 +104,6 @@ export function appImagesCommand(ctx: CommandContext): Promise<number> {
   });
 }
 
-function positiveInt(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} expects a positive whole number, got "${String(value)}"`);
-  return n;
-}
-
 export function appLogsCommand(ctx: CommandContext): Promise<number> {
   noArguments(ctx);
   const grep = typeof ctx.flags.grep === 'string' ? ctx.flags.grep : undefined;
@@ -153,7 +143,7 @@ function envFlags(value: unknown): Record<string, string> {
 /**
  * `app exec CMD`: in a new container of the role's running version (or --version), or with
  * --reuse inside the running container. With one host the output's bytes pass through untouched;
- * with several, each line gets its host in front.
+ * with several, each line gets its host in front. -i gives the command a PTY on the first host.
  */
 export function appExecCommand(ctx: CommandContext): Promise<number> {
   const cmd = ctx.positionals;
@@ -161,7 +151,6 @@ export function appExecCommand(ctx: CommandContext): Promise<number> {
   const env = envFlags(ctx.flags.env);
   const reuse = ctx.flags.reuse === true;
   const interactive = ctx.flags.interactive === true;
-  if (interactive) throw new UsageError('app exec -i (an interactive PTY) is not available yet; run the command without -i');
   let single = false;
   return readHosts(
     ctx,
@@ -172,22 +161,25 @@ export function appExecCommand(ctx: CommandContext): Promise<number> {
       let argv: string[];
       if (reuse) {
         if (!current) throw new Error(`no running ${role.name} container to reuse on ${host}. Fix: drop --reuse, or \`sextant app boot\``);
-        argv = app.execIn(current.name, { cmd, env });
+        argv = app.execIn(current.name, { cmd, env, interactive });
       } else {
         const version = typeof ctx.flags.version === 'string' ? ctx.flags.version : current ? versionFromName(scope, current.name) : undefined;
         if (!version) throw new Error(`no running ${role.name} container on ${host} to take the version from. Fix: pass --version`);
         const image = versionedImage({ image: r.service.config.image, registryServer: r.service.config.registry?.server }, version);
-        argv = app.runOnce({ ...scope, image, clearEnv: role.env.clear, env, cmd, detach: ctx.flags.detach === true });
+        argv = app.runOnce({ ...scope, image, clearEnv: role.env.clear, env, cmd, interactive, detach: ctx.flags.detach === true });
       }
-      if (single && !r.out.options.json) {
+      if (interactive) {
+        await r.interactive(host, argv);
+      } else if (single && !r.out.options.json) {
         await r.run(host, argv, (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk));
       } else {
         await r.stream(host, argv);
       }
     },
+    // Interactive: one terminal, so one host, the first selected (the primary's, unless -h).
     (s) => {
       single = s.hosts.length === 1;
-      return s.hosts;
+      return interactive ? s.hosts.slice(0, 1) : s.hosts;
     },
   );
 }

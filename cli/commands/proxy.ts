@@ -5,15 +5,12 @@ import { PROXY_CONTAINER } from '../../commands/naming';
 import * as proxy from '../../commands/proxy';
 import type { OperationPhase } from '../../workflows/operation';
 import type { Plan } from '../../plan/types';
-import { UsageError } from '../args';
-import { readHosts } from '../host-reads';
-import { proxyHosts, runOperation } from '../operation';
+import { positiveInt, readHosts } from '../host-reads';
+import { noArguments, proxyHosts, runOperation } from '../operation';
 import type { CommandContext } from '../registry';
 
-const proxied = (s: { roles: { proxy: unknown; hosts: string[] }[] }) => [...new Set(s.roles.filter((r) => r.proxy).flatMap((r) => r.hosts))];
-
 function proxyOperation(ctx: CommandContext, command: string, phases: (hosts: string[]) => OperationPhase[], success: string, confirm?: string): Promise<number> {
-  if (ctx.positionals.length) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
+  noArguments(ctx);
   return runOperation(ctx, { command, phases: (plan: Plan) => phases(proxyHosts(plan)), success, confirm });
 }
 
@@ -53,17 +50,16 @@ export const proxyRemoveCommand = (ctx: CommandContext) =>
   );
 
 export function proxyDetailsCommand(ctx: CommandContext): Promise<number> {
-  return readHosts(ctx, async (host, r) => r.print(host, await r.run(host, proxy.details())), proxied);
+  return readHosts(ctx, async (host, r) => r.print(host, await r.run(host, proxy.details())), proxyHosts);
 }
 
 export function proxyLogsCommand(ctx: CommandContext): Promise<number> {
-  const lines = ctx.flags.lines === undefined ? 100 : Number(ctx.flags.lines);
-  if (!Number.isInteger(lines) || lines <= 0) throw new UsageError(`--lines expects a positive whole number, got "${String(ctx.flags.lines)}"`);
+  const lines = positiveInt(ctx.flags.lines, '--lines') ?? 100;
   const argv = containerLogs(PROXY_CONTAINER, {
     since: typeof ctx.flags.since === 'string' ? ctx.flags.since : undefined,
     lines,
     timestamps: ctx.flags['skip-timestamps'] !== true,
     grep: typeof ctx.flags.grep === 'string' ? ctx.flags.grep : undefined,
   });
-  return readHosts(ctx, (host, r) => r.stream(host, argv), proxied);
+  return readHosts(ctx, (host, r) => r.stream(host, argv), proxyHosts);
 }

@@ -1,14 +1,13 @@
 // `sextant server ...` and `sextant registry ...`: bootstrap and registry sessions on hosts are
 // operations (workflows); `server exec` runs a command on each host straight over SSH.
 import { planHosts } from '../../plan/types';
+import { appDetailsCommand } from './app-details';
+import { proxyDetailsCommand } from './proxy';
 import { UsageError } from '../args';
 import { readHosts } from '../host-reads';
-import { runOperation } from '../operation';
+import { noArguments, proxyHosts, runOperation } from '../operation';
 import type { CommandContext } from '../registry';
 
-const noArguments = (ctx: CommandContext) => {
-  if (ctx.positionals.length) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
-};
 
 export function serverBootstrapCommand(ctx: CommandContext): Promise<number> {
   noArguments(ctx);
@@ -19,30 +18,48 @@ export function serverBootstrapCommand(ctx: CommandContext): Promise<number> {
   });
 }
 
-/** Runs CMD with each host's shell (as Kamal does), output prefixed with the host. */
+/** Runs CMD with each host's shell (as Kamal does), output prefixed with the host; -i: in a PTY on the first host. */
 export function serverExecCommand(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length === 0) throw new UsageError('server exec needs a command, e.g. `sextant server exec -- df -h`');
-  if (ctx.flags.interactive) throw new UsageError('server exec -i (an interactive PTY) is not available yet; run the command without -i');
   const script = ctx.positionals.join(' ');
+  if (ctx.flags.interactive) return readHosts(ctx, (host, r) => r.interactive(host, ['sh', '-c', script]), (s) => s.hosts.slice(0, 1));
   return readHosts(ctx, (host, r) => r.stream(host, ['sh', '-c', script]));
 }
 
-export function registryLoginCommand(ctx: CommandContext): Promise<number> {
+function registryCommand(ctx: CommandContext, action: 'login' | 'logout'): Promise<number> {
   noArguments(ctx);
+  // This machine logs in by itself whenever it pushes: only the hosts need a command (-R skips them).
   if (ctx.flags['skip-remote']) return Promise.resolve(0);
+  const [step, said] = action === 'login' ? (['registryLogin', 'Logged in to'] as const) : (['registryLogout', 'Logged out of'] as const);
   return runOperation(ctx, {
-    command: 'registry login',
-    phases: (plan) => [{ step: 'registryLogin', hosts: planHosts(plan), audit: 'Logged in to the registry' }],
-    success: 'Logged in to the registry on every host',
+    command: `registry ${action}`,
+    phases: (plan) => [{ step, hosts: planHosts(plan), audit: `${said} the registry` }],
+    success: `${said} the registry on every host`,
   });
 }
 
-export function registryLogoutCommand(ctx: CommandContext): Promise<number> {
+export const registryLoginCommand = (ctx: CommandContext) => registryCommand(ctx, 'login');
+export const registryLogoutCommand = (ctx: CommandContext) => registryCommand(ctx, 'logout');
+
+/** `remove`: everything of the service on its hosts; kamal-proxy too where no other app uses it. */
+export function removeCommand(ctx: CommandContext): Promise<number> {
   noArguments(ctx);
-  if (ctx.flags['skip-remote']) return Promise.resolve(0);
   return runOperation(ctx, {
-    command: 'registry logout',
-    phases: (plan) => [{ step: 'registryLogout', hosts: planHosts(plan), audit: 'Logged out of the registry' }],
-    success: 'Logged out of the registry on every host',
+    command: 'remove',
+    phases: (plan) => [
+      { step: 'appRemove', hosts: planHosts(plan) },
+      { step: 'removeProxyIfUnused', hosts: proxyHosts(plan) },
+      ...(plan.registry ? [{ step: 'registryLogout' as const, hosts: planHosts(plan) }] : []),
+      // Last, and without an audit line: the audit log is one of the files it removes.
+      { step: 'removeServiceFiles', hosts: planHosts(plan) },
+    ],
+    success: 'Removed the service from its hosts',
+    confirm: "This removes the app's containers, images, proxy routes, registry session and .kamal files from the hosts.",
   });
+}
+
+/** `details`: kamal-proxy and the app's containers on each host. */
+export async function detailsCommand(ctx: CommandContext): Promise<number> {
+  const proxy = await proxyDetailsCommand(ctx);
+  return Math.max(proxy, await appDetailsCommand(ctx));
 }

@@ -2,13 +2,13 @@
 // workflow list with its arguments, locked, audited), -h/-r leave the rest exactly as it was, and
 // the hosts' real state (containers, images, files, proxy routes, HTTP answers) shows the effect.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { runCli, runCliOk, sextantBin } from '../support/cli';
+import { runCli, runCliBytes, runCliOk } from '../support/cli';
 import { editConfig } from '../support/faults';
 import { containers, hostSnapshot, labHost, proxyRoutes, removeService, runningContainers } from '../support/hosts';
 import { get } from '../support/http';
 import { onHost } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
+import { recordHistory } from '../support/histories';
 import { labClient } from '../support/temporal';
 
 describe('app commands', function () {
@@ -52,6 +52,8 @@ describe('app commands', function () {
     const webBefore = [h1, h2].map((h) => runningContainers(host(h), project.service).filter((c) => c.labels.role === 'web').map((c) => c.id));
     const stop = await cli('app', 'stop', '-r', 'job');
     assert.match(stop.stdout, /Stopped the app/);
+    const { client, close } = await labClient(project.lab);
+    await recordHistory('operation', client.workflow.getHandle(`sextant/${project.service}`)).finally(close);
     assert.match(stop.stdout, /started sextant\//, 'the workflow and its UI link are shown');
     assert.deepEqual(running(h2), [web('v1')]);
     assert.deepEqual(running(h1), [web('v1')]);
@@ -83,6 +85,14 @@ describe('app commands', function () {
     assert.equal((await get(`http://${h1}/version`)).body.trim(), 'v1');
   });
 
+  it('a failing step fails the command naming the host and the cause, and releases the lock', async function () {
+    const r = await runCli(['app', 'start', '--version', 'nope', '-h', h1], opts());
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`app start failed on ${h1.replace(/\./g, '\\.')}: ${h1.replace(/\./g, '\\.')} has no web container of version nope`));
+    assert.equal(onHost(host(h1), `test -e .kamal/lock-${project.service} && echo held || echo free`).trim(), 'free');
+    assert.deepEqual(running(h1), [web('v1')], 'nothing changed');
+  });
+
   it('app maintenance answers 503 with the custom message; app live restores service', async function () {
     await cli('app', 'maintenance', '--message', 'Back at 3pm, promise', '--drain-timeout', '1');
     for (const h of [h1, h2]) {
@@ -98,21 +108,19 @@ describe('app commands', function () {
     // Every byte value once, written by the container's own printf.
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const octal = [...bytes].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
-    const out = await new Promise<{ code: number | null; stdout: Buffer; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [sextantBin, 'app', 'exec', '--reuse', '-h', h1, '--', 'sh', '-c', `printf '${octal}'; echo "$KAMAL_CONTAINER_NAME" >&2`], {
-        ...opts(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const chunks: Buffer[] = [];
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => chunks.push(c));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolve({ code, stdout: Buffer.concat(chunks), stderr }));
-    });
+    const out = await runCliBytes(['app', 'exec', '--reuse', '-h', h1, '--', 'sh', '-c', `printf '${octal}'; echo "$KAMAL_CONTAINER_NAME" >&2`], opts());
     assert.equal(out.code, 0, out.stderr);
     assert.ok(out.stdout.equals(bytes), `got ${out.stdout.toString('hex')}`);
     assert.match(out.stderr, new RegExp(web('v1')), 'it ran inside the running container');
     assert.equal(containers(host(h1), project.service).length, 1, 'no new container was made');
+  });
+
+  it('app exec -i --reuse gives the command a terminal and passes input to it', async function () {
+    // The input stays open until the command exits; it reads one line, then the CLI ends.
+    const out = await runCliBytes(['app', 'exec', '-i', '--reuse', '-h', h1, '--', 'sh', '-c', 'tty; read x; echo "got:$x"'], opts(), 'hello\n');
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout.toString(), /^\/dev\/pts\/\d+\r?$/m, 'the command has a terminal');
+    assert.match(out.stdout.toString(), /got:hello/);
   });
 
   it('app exec without --reuse runs a new container of the running version with -e, then removes it', async function () {
@@ -120,7 +128,7 @@ describe('app commands', function () {
     for (const h of [h1, h2]) {
       assert.match(r.stdout, new RegExp(`^${h.replace(/\./g, '\\.')}\\s+hi there lab \\d+$`, 'm'));
       const ofImage = onHost(host(h), `docker ps -aq --filter ancestor=${project.lab.registry.server}/sextant/${project.service}:v1`).trim().split('\n');
-      assert.equal(ofImage.length, 1, `only the app's own container of the image is left on ${h}`);
+      assert.equal(ofImage.length, containers(host(h), project.service).length, `only the app's own containers of the image are left on ${h}`);
     }
   });
 
@@ -155,6 +163,21 @@ describe('app commands', function () {
       assert.equal(onHost(host(h), `docker image ls --format '{{.Repository}}' | grep -c 'sextant/${project.service}$' || true`).trim(), '0');
       assert.equal(onHost(host(h), `test -e .kamal/apps/${project.service} && echo there || echo gone`).trim(), 'gone');
     }
+  });
+
+  it('every host-changing app command of this file is in the workflow list, with its arguments', async function () {
+    const ran = (await operations()).reverse();
+    assert.deepEqual(ran, [
+      { command: 'app stop', args: ['--roles=job'] },
+      { command: 'app start', args: ['--roles=job'] },
+      { command: 'app stop', args: [`--hosts=${h1}`] },
+      { command: 'app start', args: [`--hosts=${h1}`] },
+      { command: 'app start', args: ['--version=nope', `--hosts=${h1}`] },
+      { command: 'app maintenance', args: ['--message=Back at 3pm, promise', '--drain-timeout=1'] },
+      { command: 'app live', args: [] },
+      { command: 'app stale_containers', args: ['--stop'] },
+      { command: 'app remove', args: ['--yes'] },
+    ]);
   });
 
   after(async function () {

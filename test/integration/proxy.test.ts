@@ -5,12 +5,18 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createOperationActivities } from '../../activities/operations';
+import { loadSealKey } from '../../plan/seal';
+import type { Plan } from '../../plan/types';
+import { SshPool } from '../../ssh/pool';
 import { runCli, runCliOk, startCli } from '../support/cli';
 import { editConfig } from '../support/faults';
 import { labHost, proxyRoutes, removeService } from '../support/hosts';
 import { get, startLoad } from '../support/http';
 import { onHost } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
+import { labClient, scheduledActivities } from '../support/temporal';
 
 const A_HOST = 'a.lab.test';
 const B_HOST = 'b.lab.test';
@@ -85,6 +91,21 @@ describe('proxy commands', function () {
       assert.equal(await version(h, B_HOST), 'v7', 'the other service is routed again too');
     }
     assert.match(onHost(labHost(a.lab, a.hosts[0]!), `cat .kamal/${a.service}-audit.log`), /Rebooted proxy/);
+
+    // A retried reboot step (same operation ID) finds its own proxy container and leaves it be.
+    const { client, close } = await labClient(a.lab);
+    const pool = new SshPool({ knownHostsFile: join(a.home, 'known_hosts') });
+    try {
+      const steps = scheduledActivities(await client.workflow.getHandle(`sextant/${a.service}`).fetchHistory()).filter((s) => s.type === 'rebootProxy');
+      assert.deepEqual(steps.map((s) => s.input[1]), a.hosts);
+      const ids = a.hosts.map(proxyId);
+      const activities = createOperationActivities({ pool, sealKey: () => loadSealKey(a.home, a.env) });
+      await new MockActivityEnvironment().run(activities.rebootProxy, ...(steps[0]!.input as [Plan, string]));
+      assert.deepEqual(a.hosts.map(proxyId), ids);
+    } finally {
+      await pool.close();
+      await close();
+    }
   });
 
   it('proxy stop/start -h act on that host only; details and logs read it', async function () {
@@ -112,6 +133,21 @@ describe('proxy commands', function () {
       await new Promise((r) => setTimeout(r, 200));
     }
     assert.equal(await version(h3, B_HOST), 'v7');
+  });
+
+  it('details shows the proxy and the containers; remove -y takes one service off, leaving the other and its proxy', async function () {
+    const details = await runCliOk(['details', '-h', a.hosts[0]!], opts(b));
+    assert.match(details.stdout, /kamal-proxy/);
+    assert.match(details.stdout, new RegExp(`${b.service}-web-v7`));
+    await runCliOk(['remove', '-y'], opts(b));
+    for (const h of b.hosts) {
+      const host = labHost(b.lab, h);
+      assert.equal(onHost(host, `docker ps -aq --filter label=service=${b.service}`).trim(), '', `${h}: no container of ${b.service}`);
+      assert.equal(onHost(host, `docker image ls -q ${b.lab.registry.server}/sextant/${b.service}`).trim(), '', `${h}: no image of ${b.service}`);
+      assert.ok(!proxyRoutes(host).includes(`${b.service}-web`), `${h}: no route of ${b.service}`);
+      assert.equal(onHost(host, `ls -d .kamal/*${b.service}* .kamal/apps/*${b.service}* 2>/dev/null || true`).trim(), '', `${h}: no .kamal file of ${b.service}`);
+      assert.equal(await version(h, A_HOST), 'v1', `${h} still serves the other service through its proxy`);
+    }
   });
 
   after(async function () {

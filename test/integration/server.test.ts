@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, runCliOk } from '../support/cli';
+import { runCli, runCliBytes, runCliOk } from '../support/cli';
 import { editConfig } from '../support/faults';
 import { labHost, removeService, runningContainers } from '../support/hosts';
 import { get } from '../support/http';
@@ -43,6 +43,13 @@ describe('server and registry commands, app boot, redeploy', function () {
     const failed = await runCli(['server', 'exec', '--', 'exit 3'], opts());
     assert.equal(failed.code, 1);
     assert.match(failed.stdout + failed.stderr, new RegExp(`${h1.replace(/\./g, '\\.')}.*exit(ed)? 3|exit 3`));
+  });
+
+  it('server exec -i runs in a terminal on the host', async function () {
+    const out = await runCliBytes(['server', 'exec', '-i', '--', 'tty; read x; echo "got:$x"'], opts(), 'hi\n');
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout.toString(), /^\/dev\/pts\/\d+\r?$/m);
+    assert.match(out.stdout.toString(), /got:hi/);
   });
 
   it('server bootstrap is a no-op where Docker is present, and says so in the audit log', async function () {

@@ -32,3 +32,15 @@ export async function runCliOk(args: string[], options: { cwd: string; env: Node
   if (r.code !== 0) throw new Error(`sextant ${args.join(' ')} exited ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
   return r;
 }
+
+/** Runs sextant with `input` on a piped stdin, keeping stdout as bytes (binary-safe checks). */
+export function runCliBytes(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }, input?: string): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const child = spawn(process.execPath, [sextantBin, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  if (input === undefined) child.stdin!.end();
+  else child.stdin!.write(input);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout: Buffer.concat(chunks), stderr })));
+}

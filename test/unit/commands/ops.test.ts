@@ -53,6 +53,7 @@ describe('commands: app exec, logs, proxy removal, server bootstrap', () => {
     assert.deepEqual(proxy.removeContainer(), ['docker', 'container', 'rm', '--force', 'kamal-proxy']);
     assert.deepEqual(proxy.removeImage('basecamp/kamal-proxy:v0.9.2'), ['docker', 'image', 'rm', '--force', 'basecamp/kamal-proxy:v0.9.2']);
     assert.deepEqual(proxy.details(), ['docker', 'ps', '--all', '--filter', 'name=^kamal-proxy$']);
+    assert.deepEqual(proxy.startedBy(), ['docker', 'container', 'inspect', '--format', '{{index .Config.Labels "sextant.deploy-id"}}', 'kamal-proxy']);
     assert.throws(() => proxy.removeImage('-a'), /invalid image/);
   });
 

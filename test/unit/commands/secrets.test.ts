@@ -128,6 +128,7 @@ const calls: Record<string, () => Out> = {
   'proxy.removeContainer': () => proxy.removeContainer(),
   'proxy.removeImage': () => proxy.removeImage(proxy.proxyImage({ registry: config.registry.server })),
   'proxy.details': () => proxy.details(),
+  'proxy.startedBy': () => proxy.startedBy(),
   'proxy.deploy': () =>
     proxy.deploy({ service: naming.proxyServiceName(scope), target: `${name}:${config.proxy.appPort}`, hosts: config.proxy.hosts, healthCheck: config.proxy.healthCheck }),
   'proxy.remove': () => proxy.remove(naming.proxyServiceName(scope)),
