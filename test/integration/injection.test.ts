@@ -3,7 +3,8 @@
 // arrive byte-exact in the container, as Docker records it (`docker inspect` over plain SSH) and
 // as the container sees it (/proc/1/environ, /proc/1/cmdline, /proc/self/mountinfo, printf), and
 // no canary file that a string tries to create may exist afterwards: not on the hosts, not in the
-// containers, not on this machine (the lab's hosts share this machine's /tmp).
+// containers, not on this machine (the lab's hosts share this machine's /tmp). The way back too:
+// `app exec` output of many KiB of multi-byte text from two hosts reaches the user unchanged.
 //
 // What each place can carry, and so what is adapted before it goes there (everything else is kept):
 // - secret env values travel in Docker's env file, one `KEY=VALUE` line: no newline, no trailing
@@ -186,6 +187,21 @@ describe('injection: hostile strings arrive byte-exact and run nothing', functio
       part.forEach(({ i, s }, j) => expectSame(i, `app exec ${extra.join(' ')} word ${j}`, words[j], s));
     }
     reportMismatches();
+  });
+
+  it('app exec on two hosts: multi-byte output split across SSH packets arrives intact, line by line', async function () {
+    this.timeout(120_000);
+    const line = strings.slice(440, 450).map((x) => x.replace(/[\r\n]/g, '')).join('|');
+    const script = 'i=0; while [ $i -lt 400 ]; do printf "%s\\n" "$1"; i=$((i+1)); done';
+    const r = await runCliOk(['app', 'exec', '--reuse', '--', '/bin/sh', '-c', script, 'sh', line], { cwd: project.dir, env: project.env });
+    for (const h of [web, job]) {
+      const lines = r.stdout.split('\n').filter((l) => l.startsWith(`${h} `)).map((l) => l.replace(/^\S+ {2,}/, ''));
+      assert.equal(lines.length, 400, `${h}: every line arrives, got ${lines.length}`);
+      const broken = lines.filter((l) => l !== line);
+      const first = broken[0] ?? '';
+      const at = [...first].findIndex((c, k) => c !== [...line][k]);
+      assert.equal(broken.length, 0, `${h}: ${broken.length} of 400 lines changed on the way (seed ${SEED}), e.g. ${JSON.stringify([...first].slice(Math.max(0, at - 5), at + 10).join(''))} for ${JSON.stringify([...line].slice(Math.max(0, at - 5), at + 10).join(''))}`);
+    }
   });
 
   it('no canary exists: on the hosts, in the containers, on this machine', function () {
