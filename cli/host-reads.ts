@@ -1,5 +1,6 @@
 // Read-only and interactive commands (`app logs`, `app exec`, `proxy details`...) go straight
 // over SSH, no workflow: one pool for the run, each selected host in parallel, output per host.
+import { StringDecoder } from 'node:string_decoder';
 import { SshPool } from '../ssh/pool';
 import { knownHostsFile, sextantHome } from '../worker/home';
 import { UsageError } from './args';
@@ -88,16 +89,21 @@ export async function readHosts(
   return code;
 }
 
-/** Splits a byte stream into lines for `print` (a line may arrive in pieces). */
-function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+/**
+ * Splits a byte stream into lines for `print`. A line, and a UTF-8 character, may arrive in
+ * pieces: the decoder keeps a character's first bytes until the rest comes.
+ */
+export function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+  const decoder = new StringDecoder('utf8');
   let rest = '';
   return {
     push(chunk) {
-      const lines = (rest + chunk.toString('utf8')).split('\n');
+      const lines = (rest + decoder.write(chunk)).split('\n');
       rest = lines.pop()!;
       for (const l of lines) emit(l);
     },
     end() {
+      rest += decoder.end();
       if (rest) emit(rest);
       rest = '';
     },

@@ -4,6 +4,7 @@ import { CliError, EXIT } from './exit-codes';
 import { globalFlags } from './global-flags';
 import { commands, type CommandSpec } from './registry';
 import { didYouMean } from '../config/suggest';
+import { shellJoin } from '../commands/shell';
 
 function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string[] } | null {
   let best: CommandSpec | null = null;
@@ -13,8 +14,8 @@ function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string
   return best ? { spec: best, rest: argv.slice(best.path.length) } : null;
 }
 
-function overview(): string {
-  const width = Math.max(...commands.map((c) => c.path.join(' ').length));
+function overview(aliases: Readonly<Record<string, string>>): string {
+  const width = Math.max(...commands.map((c) => c.path.join(' ').length), ...Object.keys(aliases).map((a) => a.length));
   return [
     'Sextant: zero-downtime deploys to your own servers, every change a durable Temporal workflow.',
     '',
@@ -23,6 +24,7 @@ function overview(): string {
     'Commands:',
     ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
     '',
+    ...(Object.keys(aliases).length ? ['Aliases (config aliases:):', ...Object.entries(aliases).map(([a, line]) => `  ${a.padEnd(width)}  sextant ${line}`), ''] : []),
     'Options for every command:',
     flagHelp(globalFlags),
     '',
@@ -44,22 +46,50 @@ function commandHelp(spec: CommandSpec): string {
   ].join('\n');
 }
 
+/** The project's aliases for the overview; a config that does not load shows none (commands report it). */
+async function aliasesForHelp(argv: readonly string[]): Promise<Readonly<Record<string, string>>> {
+  try {
+    return (await import('./aliases')).projectAliases(argv, process.cwd(), process.env)?.aliases ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** A config alias expanded to the command it runs, or null when argv[0] is no alias. */
+async function findAlias(argv: readonly string[]): Promise<{ spec: CommandSpec; rest: string[]; chain: string[] } | null> {
+  const { expandAlias, projectAliases } = await import('./aliases');
+  const project = projectAliases(argv, process.cwd(), process.env);
+  const expanded = project && expandAlias(argv, project.aliases, project.file);
+  if (!expanded) return null;
+  const found = findCommand(expanded.argv);
+  if (!found) throw new UsageError(`the alias ${expanded.chain.join(' → ')} runs "${expanded.argv[0]}", which is no command`);
+  return { ...found, chain: expanded.chain };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
-    process.stdout.write(overview() + '\n');
+    process.stdout.write(overview(await aliasesForHelp(argv)) + '\n');
     return EXIT.ok;
   }
-  const found = findCommand(argv);
+  let found: { spec: CommandSpec; rest: string[]; chain?: string[] } | null = findCommand(argv);
+  if (!found && !argv[0]!.startsWith('-')) {
+    try {
+      found = await findAlias(argv);
+    } catch (err) {
+      return reportError(err);
+    }
+  }
   if (!found) {
     const words = commands.map((c) => c.path.join(' '));
     const guess = didYouMean(argv.slice(0, 2).join(' '), words) ?? didYouMean(argv[0]!, words);
     process.stderr.write(`sextant: unknown command "${argv[0]}"${guess ? ` (did you mean "${guess}"?)` : ''}. Run \`sextant --help\`.\n`);
     return EXIT.usage;
   }
-  const { spec, rest } = found;
+  const { spec, rest, chain } = found;
   try {
     const { flags, positionals } = parseArgs(rest, [...globalFlags, ...spec.flags]);
     if (flags.help) {
+      if (chain) process.stdout.write(`${chain.join(' → ')}: an alias (config aliases:) for sextant ${shellJoin([...spec.path, ...rest.filter((a) => a !== '--help')])}\n\n`);
       process.stdout.write(commandHelp(spec) + '\n');
       return EXIT.ok;
     }

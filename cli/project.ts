@@ -1,5 +1,6 @@
 // The app's checkout as the CLI sees it: config (with destination), secrets, version → plan.
-import { loadConfig, resolveConfigSecrets, roles, type Config, type Role } from '../config';
+import { DEFAULT_CONFIG_FILE, loadConfig, resolveConfigSecrets, roles, type Config, type Role } from '../config';
+import { checkAliases } from './aliases';
 import { SelectionError, selectRoles, type Selection } from '../plan/select';
 import type { Plan } from '../plan/types';
 import type { SshTarget } from '../ssh/target';
@@ -18,13 +19,15 @@ export interface Service {
 }
 
 export async function loadService(ctx: CommandContext): Promise<Service> {
+  const configFile = typeof ctx.flags['config-file'] === 'string' ? ctx.flags['config-file'] : undefined;
   const loaded = loadConfig({
     cwd: ctx.cwd,
-    configFile: typeof ctx.flags['config-file'] === 'string' ? ctx.flags['config-file'] : undefined,
+    configFile,
     destination: typeof ctx.flags.destination === 'string' ? ctx.flags.destination : undefined,
     env: ctx.env,
   });
   const { config } = loaded;
+  checkAliases(config.aliases, configFile ?? DEFAULT_CONFIG_FILE);
   const selection = selectionFlags(ctx);
   let selected;
   try {

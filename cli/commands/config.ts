@@ -26,6 +26,8 @@ export async function configCommand(ctx: CommandContext): Promise<number> {
     hosts: service.hosts,
     config: redactedConfig(config, secrets),
   };
-  process.stdout.write(ctx.flags.json ? JSON.stringify(resolved) + '\n' : stringify(resolved));
+  // lineWidth 0: yaml 2.9 folds long double-quoted lines between the halves of a surrogate pair
+  // (an emoji), printing two U+FFFD instead.
+  process.stdout.write(ctx.flags.json ? JSON.stringify(resolved) + '\n' : stringify(resolved, { lineWidth: 0 }));
   return EXIT.ok;
 }

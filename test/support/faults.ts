@@ -59,7 +59,7 @@ export function editConfig(project: Project, change: (config: Record<string, unk
   const file = join(project.dir, 'config', 'deploy.yml');
   const config = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   change(config);
-  writeFileSync(file, stringify(config));
+  writeFileSync(file, stringify(config, { lineWidth: 0 })); // unfolded: yaml 2.9 folds between surrogate halves
 }
 
 /** The running app containers' IDs per host (to show which hosts a fault left untouched). */

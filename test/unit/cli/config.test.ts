@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { sextantBin } from '../../support/cli';
 
 const SECRET = 'hunter2-sentinel-value';
@@ -49,5 +50,15 @@ describe('sextant config', function () {
     const r = run(dir, '-h', '10.9.9.9');
     assert.equal(r.status, 2);
     assert.match(r.stderr, /no host matches --hosts 10\.9\.9\.9; the hosts are 10\.0\.0\.1, 10\.0\.0\.2, 10\.0\.0\.3/);
+  });
+
+  it('prints long values with emoji unchanged (YAML lines are not folded)', function () {
+    // a control character makes YAML double-quote it; folding such a line split emoji in two
+    const long = `\u001b ${'a😀'.repeat(100)}`;
+    const other = checkout();
+    writeFileSync(join(other, 'config', 'deploy.yml'), ['service: shop', 'image: acme/shop', 'servers: [10.0.0.1]', 'registry:', '  username: acme', '  password: [REGISTRY_PASSWORD]', 'env:', '  clear:', `    LONG: ${JSON.stringify(long)}`, ''].join('\n'));
+    const r = run(other);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((parse(r.stdout) as { config: { env: { clear: { LONG: string } } } }).config.env.clear.LONG, long);
   });
 });

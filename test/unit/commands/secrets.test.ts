@@ -4,6 +4,8 @@
 // it is added below.
 import assert from 'node:assert/strict';
 import * as accessory from '../../../commands/accessory';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as app from '../../../commands/app';
 import * as audit from '../../../commands/audit';
 import * as builder from '../../../commands/builder';
@@ -191,6 +193,12 @@ describe('commands: secrets never reach argv', () => {
     );
     const missing = exported.filter((f) => !(f in calls));
     assert.deepEqual(missing, [], `add these to the secrets test: ${missing.join(', ')}`);
+  });
+
+  it('every module of commands/ is imported here', () => {
+    // the compiled commands/ next to this compiled test: a new file there fails until it is added above
+    const files = readdirSync(join(__dirname, '..', '..', '..', 'commands')).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
+    assert.deepEqual(files.sort(), Object.keys(modules).sort(), 'import the new module of commands/ and add its functions to the secrets test');
   });
 
   for (const [fn, call] of Object.entries(calls)) {
