@@ -49,6 +49,9 @@ export function appConfig(lab: Lab, service: string, hosts: string[]): Record<st
   };
 }
 
+/** Every project this test process made: their agents are stopped when it ends (root-hooks.ts). */
+export const madeProjects: Project[] = [];
+
 export function makeProject(options: ProjectOptions = {}): Project {
   const lab = readLab();
   const service = options.service ?? `app${Math.random().toString(36).slice(2, 7)}`;
@@ -83,5 +86,7 @@ export function makeProject(options: ProjectOptions = {}): Project {
     NO_COLOR: '1',
     ...options.env,
   };
-  return { dir, home, lab, service, env, hosts };
+  const project = { dir, home, lab, service, env, hosts };
+  madeProjects.push(project);
+  return project;
 }
