@@ -1,6 +1,8 @@
 // `sextant server ...` and `sextant registry ...`: bootstrap and registry sessions on hosts are
 // operations (workflows); `server exec` runs a command on each host straight over SSH.
-import { planHosts } from '../../plan/types';
+import { planHosts, type Plan } from '../../plan/types';
+import type { OperationPhase } from '../../workflows/operation';
+import { everyAccessory, removePhase } from './accessory';
 import { appDetailsCommand } from './app-details';
 import { proxyDetailsCommand } from './proxy';
 import { UsageError } from '../args';
@@ -8,12 +10,17 @@ import { readHosts } from '../host-reads';
 import { noArguments, proxyHosts, runOperation } from '../operation';
 import type { CommandContext } from '../registry';
 
+/** Docker where it is missing, then (as Kamal) the docker-setup hook on this machine. */
+export const bootstrapPhase = (hosts: string[]): OperationPhase => ({ step: 'bootstrapDocker', hosts, audit: 'Bootstrapped server (Docker present)', hooks: { post: 'docker-setup' } });
+
+/** The app's hosts and those of the accessories given. */
+export const serviceHosts = (plan: Plan, accessories: { hosts: string[] }[]): string[] => [...new Set([...planHosts(plan), ...accessories.flatMap((a) => a.hosts)])];
 
 export function serverBootstrapCommand(ctx: CommandContext): Promise<number> {
   noArguments(ctx);
   return runOperation(ctx, {
     command: 'server bootstrap',
-    phases: (plan) => [{ step: 'bootstrapDocker', hosts: planHosts(plan), audit: 'Bootstrapped server (Docker present)' }],
+    phases: (plan) => [bootstrapPhase(planHosts(plan))],
     success: 'Docker is on every host',
   });
 }
@@ -41,20 +48,22 @@ function registryCommand(ctx: CommandContext, action: 'login' | 'logout'): Promi
 export const registryLoginCommand = (ctx: CommandContext) => registryCommand(ctx, 'login');
 export const registryLogoutCommand = (ctx: CommandContext) => registryCommand(ctx, 'logout');
 
-/** `remove`: everything of the service on its hosts; kamal-proxy too where no other app uses it. */
-export function removeCommand(ctx: CommandContext): Promise<number> {
+/** `remove`: everything of the service and its accessories on their hosts; kamal-proxy too where no other app uses it. */
+export async function removeCommand(ctx: CommandContext): Promise<number> {
   noArguments(ctx);
+  const accessories = await everyAccessory(ctx);
   return runOperation(ctx, {
     command: 'remove',
     phases: (plan) => [
       { step: 'appRemove', hosts: planHosts(plan) },
       { step: 'removeProxyIfUnused', hosts: proxyHosts(plan) },
+      ...accessories.map(removePhase),
       ...(plan.registry ? [{ step: 'registryLogout' as const, hosts: planHosts(plan) }] : []),
       // Last, and without an audit line: the audit log is one of the files it removes.
-      { step: 'removeServiceFiles', hosts: planHosts(plan) },
+      { step: 'removeServiceFiles', hosts: serviceHosts(plan, accessories) },
     ],
     success: 'Removed the service from its hosts',
-    confirm: "This removes the app's containers, images, proxy routes, registry session and .kamal files from the hosts.",
+    confirm: "This removes the app's and the accessories' containers, images, uploaded files, proxy routes, registry session and .kamal files from the hosts (named volumes stay).",
   });
 }
 
