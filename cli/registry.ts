@@ -368,11 +368,11 @@ function opsCommands(): CommandSpec[] {
     cmd(['proxy', 'remove'], 'Remove kamal-proxy, its image and .kamal/proxy from the hosts', 'sextant proxy remove [-y]', 'sextant proxy remove -y', [yes], async () => (await proxy()).proxyRemoveCommand),
     cmd(['server', 'bootstrap'], 'Install Docker on the hosts where it is missing (as root)', 'sextant server bootstrap', 'sextant server bootstrap -h 10.0.0.9', [], async () => (await server()).serverBootstrapCommand),
     cmd(['server', 'exec'], "Run CMD with each host's shell", 'sextant server exec [-i] -- CMD...', 'sextant server exec -- docker ps', [{ name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, in a PTY on the first selected host' }], async () => (await server()).serverExecCommand),
-    cmd(['registry', 'login'], 'Log in to the registry on the hosts (password over stdin)', 'sextant registry login [-L] [-R]', 'sextant registry login', [
-      { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine (it logs in when it pushes)' },
+    cmd(['registry', 'login'], 'Log in to the registry on this machine and the hosts (password over stdin)', 'sextant registry login [-L] [-R]', 'sextant registry login -R', [
+      { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine' },
       { name: 'skip-remote', short: 'R', type: 'boolean', description: 'Not on the hosts' },
     ], async () => (await server()).registryLoginCommand),
-    cmd(['registry', 'logout'], 'Log out of the registry on the hosts', 'sextant registry logout [-L] [-R]', 'sextant registry logout', [
+    cmd(['registry', 'logout'], 'Log out of the registry on this machine and the hosts', 'sextant registry logout [-L] [-R]', 'sextant registry logout -L', [
       { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine' },
       { name: 'skip-remote', short: 'R', type: 'boolean', description: 'Not on the hosts' },
     ], async () => (await server()).registryLogoutCommand),

@@ -1,13 +1,20 @@
 // `sextant server ...` and `sextant registry ...`: bootstrap and registry sessions on hosts are
 // operations (workflows); `server exec` runs a command on each host straight over SSH.
+import { lastLines, runLocal } from '../../activities/local-exec';
+import * as registry from '../../commands/registry';
+import { loadSealKey, openValue } from '../../plan/seal';
 import { planHosts, type Plan } from '../../plan/types';
+import { sextantHome } from '../../worker/home';
 import type { OperationPhase } from '../../workflows/operation';
 import { everyAccessory, removePhase } from './accessory';
 import { appDetailsCommand } from './app-details';
 import { proxyDetailsCommand } from './proxy';
 import { UsageError } from '../args';
+import { CliError, EXIT } from '../exit-codes';
 import { readHosts } from '../host-reads';
 import { noArguments, proxyHosts, runOperation } from '../operation';
+import { outputOptionsFromEnv, Output } from '../output';
+import { loadProject } from '../project';
 import type { CommandContext } from '../registry';
 
 /** Docker where it is missing, then (as Kamal) the docker-setup hook on this machine. */
@@ -33,10 +40,23 @@ export function serverExecCommand(ctx: CommandContext): Promise<number> {
   return readHosts(ctx, (host, r) => r.stream(host, ['sh', '-c', script]));
 }
 
-function registryCommand(ctx: CommandContext, action: 'login' | 'logout'): Promise<number> {
+/** This machine's `docker login` (password over stdin) or `docker logout`: no host changes, so no workflow. */
+async function onThisMachine(ctx: CommandContext, action: 'login' | 'logout'): Promise<void> {
+  const home = sextantHome(ctx.env);
+  const { registry: r } = (await loadProject(ctx, { kind: 'operation', command: `registry ${action}` })).plan(home);
+  if (action === 'login' && !r) throw new UsageError('the configuration has no registry: to log in to. Fix: add registry.server, username and password');
+  const cmd = r && action === 'login' ? registry.login({ ...r, password: openValue(loadSealKey(home, ctx.env), r.password, 'registry password') }) : { argv: registry.logout(r?.server), stdin: undefined };
+  const res = await runLocal(cmd.argv, { cwd: ctx.cwd, env: ctx.env, stdin: cmd.stdin });
+  const where = r?.server ?? 'Docker Hub';
+  if (res.code !== 0) throw new CliError(`docker ${action} ${where} on this machine failed (exit ${res.code ?? res.signal}): ${lastLines(res.output, 10)}`, EXIT.failed);
+  new Output(outputOptionsFromEnv(ctx.flags), []).emit({ event: 'info', message: `${action === 'login' ? 'Logged in to' : 'Logged out of'} ${where} on this machine` });
+}
+
+/** Kamal's: this machine first (-L skips it), then the hosts (-R skips them). */
+async function registryCommand(ctx: CommandContext, action: 'login' | 'logout'): Promise<number> {
   noArguments(ctx);
-  // This machine logs in by itself whenever it pushes: only the hosts need a command (-R skips them).
-  if (ctx.flags['skip-remote']) return Promise.resolve(0);
+  if (!ctx.flags['skip-local']) await onThisMachine(ctx, action);
+  if (ctx.flags['skip-remote']) return EXIT.ok;
   const [step, said] = action === 'login' ? (['registryLogin', 'Logged in to'] as const) : (['registryLogout', 'Logged out of'] as const);
   return runOperation(ctx, {
     command: `registry ${action}`,

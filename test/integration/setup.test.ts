@@ -1,10 +1,11 @@
 // `sextant setup` and `sextant remove` against lab hosts that hold nothing of the service yet:
 // the app on two hosts, a busybox key-value accessory (volume, file, directory, secret env,
-// port) on the third, and a docker-setup hook. setup leaves both running; remove leaves nothing
-// of either but the accessory's named volume.
+// port) on the third, and a docker-setup hook. setup leaves both running; registry login|logout
+// reach this machine and the hosts; remove leaves nothing of either but the accessory's named volume.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliOk } from '../support/cli';
 import { editConfig } from '../support/faults';
@@ -108,6 +109,30 @@ describe('setup and remove on fresh hosts', function () {
     );
     assert.notEqual(ran[1]!.build, null, 'the first deploy built the image');
     assert.equal(ran[3]!.build, null, '--skip-push reached the deploy');
+  });
+
+  it('registry login|logout: this machine (its DOCKER_CONFIG) unless -L, the app hosts unless -R', async function () {
+    const dockerConfig = mkdtempSync(join(tmpdir(), 'sextant-docker-config-'));
+    const env = { ...project.env, DOCKER_CONFIG: dockerConfig };
+    const server = `"${project.lab.registry.server}"`;
+    const here = () => existsSync(join(dockerConfig, 'config.json')) && readFileSync(join(dockerConfig, 'config.json'), 'utf8').includes(server);
+    const hosts = () => appHosts.map((h) => on(h, 'cat .docker/config.json 2>/dev/null || echo {}').includes(server));
+    try {
+      assert.deepEqual(hosts(), [true, true], 'the deploy logged the hosts in');
+      await runCliOk(['registry', 'login', '-R'], { cwd: project.dir, env });
+      assert.ok(here(), 'this machine logged in');
+      await runCliOk(['registry', 'logout', '-L'], { cwd: project.dir, env });
+      assert.deepEqual(hosts(), [false, false], 'the hosts logged out');
+      assert.ok(here(), '-L left this machine logged in');
+      await runCliOk(['registry', 'logout', '-R'], { cwd: project.dir, env });
+      assert.ok(!here(), 'this machine logged out');
+      assert.deepEqual(hosts(), [false, false], '-R left the hosts as they were');
+      await runCliOk(['registry', 'login', '-L'], { cwd: project.dir, env });
+      assert.deepEqual(hosts(), [true, true], 'the hosts logged in again');
+      assert.ok(!here(), '-L left this machine logged out');
+    } finally {
+      rmSync(dockerConfig, { recursive: true, force: true });
+    }
   });
 
   it('remove asks first; with -y it leaves nothing of the service or its accessory but the named volume', async function () {
