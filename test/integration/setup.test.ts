@@ -81,6 +81,21 @@ describe('setup and remove on fresh hosts', function () {
     for (const h of project.hosts) assert.deepEqual(containers(labHost(project.lab, h), project.service), [], `${h} is fresh for the service`);
   });
 
+  it('a failing docker-setup hook stops setup before any accessory boots or the deploy starts', async function () {
+    const hook = join(project.dir, '.kamal', 'hooks', 'docker-setup');
+    const script = readFileSync(hook, 'utf8');
+    writeFileSync(hook, '#!/bin/sh\necho "not today" >&2\nexit 3\n');
+    try {
+      const r = await runCli(['setup', '--version', 'v1'], opts());
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /hook docker-setup failed \(exit 3\)[\s\S]*not today/);
+    } finally {
+      writeFileSync(hook, script);
+    }
+    assert.equal(kvId(), '', 'the accessory did not boot');
+    assert.deepEqual((await runs()).map((x) => x.type), ['operation'], 'no deploy started');
+  });
+
   it('setup boots the accessory, then deploys: the app answers /version through kamal-proxy', async function () {
     await runCliOk(['setup', '--version', 'v1'], opts());
     assert.equal(on(kvHost, `docker inspect -f '{{.State.Status}}' ${container}`).trim(), 'running');
@@ -101,14 +116,14 @@ describe('setup and remove on fresh hosts', function () {
     for (const h of appHosts) assert.equal((await get(`http://${h}/version`)).body.trim(), 'v1');
   });
 
-  it('each setup is an operation and then a deploy in the workflow list', async function () {
+  it('each setup is an operation and then (when it succeeded) a deploy in the workflow list', async function () {
     const ran = await runs();
     assert.deepEqual(
       ran.map((r) => `${r.type} ${r.command ?? ''} ${(r.args ?? []).join(' ')}`.trim()),
-      ['operation setup --version=v1', 'deploy', 'operation setup --skip-push --version=v1', 'deploy'],
+      ['operation setup --version=v1', 'operation setup --version=v1', 'deploy', 'operation setup --skip-push --version=v1', 'deploy'],
     );
-    assert.notEqual(ran[1]!.build, null, 'the first deploy built the image');
-    assert.equal(ran[3]!.build, null, '--skip-push reached the deploy');
+    assert.notEqual(ran[2]!.build, null, 'the first deploy built the image');
+    assert.equal(ran[4]!.build, null, '--skip-push reached the deploy');
   });
 
   it('registry login|logout: this machine (its DOCKER_CONFIG) unless -L, the app hosts unless -R', async function () {
