@@ -368,15 +368,16 @@ function opsCommands(): CommandSpec[] {
     cmd(['proxy', 'remove'], 'Remove kamal-proxy, its image and .kamal/proxy from the hosts', 'sextant proxy remove [-y]', 'sextant proxy remove -y', [yes], async () => (await proxy()).proxyRemoveCommand),
     cmd(['server', 'bootstrap'], 'Install Docker on the hosts where it is missing (as root)', 'sextant server bootstrap', 'sextant server bootstrap -h 10.0.0.9', [], async () => (await server()).serverBootstrapCommand),
     cmd(['server', 'exec'], "Run CMD with each host's shell", 'sextant server exec [-i] -- CMD...', 'sextant server exec -- docker ps', [{ name: 'interactive', short: 'i', type: 'boolean', description: 'Interactive, in a PTY on the first selected host' }], async () => (await server()).serverExecCommand),
-    cmd(['registry', 'login'], 'Log in to the registry on the hosts (password over stdin)', 'sextant registry login [-L] [-R]', 'sextant registry login', [
-      { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine (it logs in when it pushes)' },
+    cmd(['registry', 'login'], 'Log in to the registry on this machine and the hosts (password over stdin)', 'sextant registry login [-L] [-R]', 'sextant registry login -R', [
+      { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine' },
       { name: 'skip-remote', short: 'R', type: 'boolean', description: 'Not on the hosts' },
     ], async () => (await server()).registryLoginCommand),
-    cmd(['registry', 'logout'], 'Log out of the registry on the hosts', 'sextant registry logout [-L] [-R]', 'sextant registry logout', [
+    cmd(['registry', 'logout'], 'Log out of the registry on this machine and the hosts', 'sextant registry logout [-L] [-R]', 'sextant registry logout -L', [
       { name: 'skip-local', short: 'L', type: 'boolean', description: 'Not on this machine' },
       { name: 'skip-remote', short: 'R', type: 'boolean', description: 'Not on the hosts' },
     ], async () => (await server()).registryLogoutCommand),
-    cmd(['remove'], "Remove everything of the service from its hosts (kamal-proxy too where no other app uses it)", 'sextant remove [-y]', 'sextant remove -y -d staging', [yes], async () => (await server()).removeCommand),
+    cmd(['setup'], 'Install Docker where it is missing, boot every accessory, then deploy', 'sextant setup [--skip-push] [--version V]', 'sextant setup -d staging', deployFlags.filter((f) => f.name === 'skip-push'), async () => (await import('./commands/setup')).setupCommand),
+    cmd(['remove'], "Remove everything of the service and its accessories from their hosts (kamal-proxy too where no other app uses it)", 'sextant remove [-y]', 'sextant remove -y -d staging', [yes], async () => (await server()).removeCommand),
     cmd(['details'], 'Show kamal-proxy and the app containers on each host', 'sextant details', 'sextant details -r web', [], async () => (await server()).detailsCommand),
     cmd(['redeploy'], 'Deploy the version already in the registry: no build, no push', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand),
   ];

@@ -16,19 +16,9 @@ import { runOperation, withoutSelection } from '../operation';
 import { loadService, type Service } from '../project';
 import type { CommandContext } from '../registry';
 
-/** NAME or `all` → the accessories' plans, each with its hosts cut by -h (those left without a host dropped). */
-async function pick(ctx: CommandContext, name: string | undefined): Promise<{ service: Service; accessories: AccessoryPlan[] }> {
-  // -h/-r/-p cut the app's roles; accessories apply -h to their own hosts instead.
-  const service = await loadService(withoutSelection(ctx));
+/** The accessories' plans (secrets opened and sealed, `files:` read), on all their hosts. */
+function plansOf(ctx: CommandContext, service: Service, names: string[]): AccessoryPlan[] {
   const { config } = service;
-  const known = Object.keys(config.accessories);
-  if (!name) throw new UsageError(`name an accessory, or all: ${known.join(', ') || '(none configured under accessories:)'}`);
-  if (name !== 'all' && !known.includes(name)) {
-    const near = didYouMean(name, known);
-    throw new UsageError(`no accessory ${name} in accessories:${near ? `; did you mean ${near}?` : ''} The accessories are: ${known.join(', ') || '(none)'}`);
-  }
-  const names = name === 'all' ? known : [name];
-  if (names.length === 0) throw new UsageError('there are no accessories under accessories: in the configuration');
   const secrets = resolveSecrets({
     cwd: ctx.cwd,
     env: ctx.env,
@@ -38,17 +28,40 @@ async function pick(ctx: CommandContext, name: string | undefined): Promise<{ se
     names: [...secretNames(config), ...names.flatMap((n) => accessorySecretNames(config, n))],
   });
   const sealKey = loadSealKey(sextantHome(ctx.env), ctx.env);
+  return names.map((n) => buildAccessoryPlan({ config, name: n, secrets, sealKey, cwd: ctx.cwd }));
+}
+
+/** Each plan with its hosts cut by -h; those left without a host dropped. */
+function onSelectedHosts(ctx: CommandContext, plans: AccessoryPlan[]): AccessoryPlan[] {
   const only = typeof ctx.flags.hosts === 'string' ? patterns(ctx.flags.hosts.split(',').map((h) => h.trim()).filter(Boolean)) : null;
-  const accessories = names.map((n) => {
-    const plan = buildAccessoryPlan({ config, name: n, secrets, sealKey, cwd: ctx.cwd });
-    return only ? { ...plan, hosts: plan.hosts.filter((h) => only.some((re) => re.test(h))) } : plan;
-  });
-  const kept = accessories.filter((a) => a.hosts.length > 0);
+  return plans.map((a) => (only ? { ...a, hosts: a.hosts.filter((h) => only.some((re) => re.test(h))) } : a)).filter((a) => a.hosts.length > 0);
+}
+
+/** NAME or `all` → the accessories' plans, each with its hosts cut by -h (those left without a host dropped). */
+async function pick(ctx: CommandContext, name: string | undefined): Promise<{ service: Service; accessories: AccessoryPlan[] }> {
+  // -h/-r/-p cut the app's roles; accessories apply -h to their own hosts instead.
+  const service = await loadService(withoutSelection(ctx));
+  const known = Object.keys(service.config.accessories);
+  if (!name) throw new UsageError(`name an accessory, or all: ${known.join(', ') || '(none configured under accessories:)'}`);
+  if (name !== 'all' && !known.includes(name)) {
+    const near = didYouMean(name, known);
+    throw new UsageError(`no accessory ${name} in accessories:${near ? `; did you mean ${near}?` : ''} The accessories are: ${known.join(', ') || '(none)'}`);
+  }
+  const names = name === 'all' ? known : [name];
+  if (names.length === 0) throw new UsageError('there are no accessories under accessories: in the configuration');
+  const plans = plansOf(ctx, service, names);
+  const kept = onSelectedHosts(ctx, plans);
   if (kept.length === 0) {
-    const all = [...new Set(names.flatMap((n) => buildAccessoryPlan({ config, name: n, secrets, sealKey, cwd: ctx.cwd }).hosts))];
+    const all = [...new Set(plans.flatMap((a) => a.hosts))];
     throw new UsageError(`no host of ${name === 'all' ? 'any accessory' : `accessory ${name}`} matches --hosts ${String(ctx.flags.hosts)}; its hosts are ${all.join(', ')}`);
   }
   return { service, accessories: kept };
+}
+
+/** Every configured accessory (none is fine), hosts cut by -h: what `setup` boots and `remove` removes. */
+export async function everyAccessory(ctx: CommandContext): Promise<AccessoryPlan[]> {
+  const service = await loadService(withoutSelection(ctx));
+  return onSelectedHosts(ctx, plansOf(ctx, service, Object.keys(service.config.accessories)));
 }
 
 function accessoryOperation(
@@ -74,8 +87,11 @@ function accessoryOperation(
 
 const phase = (step: OperationPhase['step'], a: AccessoryPlan, audit?: string): OperationPhase => ({ step, hosts: a.hosts, args: [a], ...(audit ? { audit } : {}) });
 
-export const accessoryBootCommand = (ctx: CommandContext) =>
-  accessoryOperation(ctx, 'boot', (a) => [phase('accessoryBoot', a, `Booted ${a.name} accessory`)], (n) => `Booted ${n} (where it had no container)`);
+/** The phases `setup` and `remove` share with `accessory boot|remove`. */
+export const bootPhase = (a: AccessoryPlan) => phase('accessoryBoot', a, `Booted ${a.name} accessory`);
+export const removePhase = (a: AccessoryPlan) => phase('accessoryRemove', a, `Removed ${a.name} accessory`);
+
+export const accessoryBootCommand = (ctx: CommandContext) => accessoryOperation(ctx, 'boot', (a) => [bootPhase(a)], (n) => `Booted ${n} (where it had no container)`);
 
 export const accessoryUploadCommand = (ctx: CommandContext) =>
   accessoryOperation(ctx, 'upload', (a) => [phase('accessoryUpload', a)], (n) => `Uploaded the files of ${n}`);
@@ -104,7 +120,7 @@ export const accessoryRemoveCommand = (ctx: CommandContext) =>
   accessoryOperation(
     ctx,
     'remove',
-    (a) => [phase('accessoryRemove', a, `Removed ${a.name} accessory`)],
+    (a) => [removePhase(a)],
     (n) => `Removed ${n} (named volumes stay)`,
     (n) => `This removes the containers, images, uploaded files, directories and env files of ${n} from their hosts.`,
   );

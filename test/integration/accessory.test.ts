@@ -13,8 +13,9 @@ import { SshPool } from '../../ssh/pool';
 import { runCli, runCliOk, sextantBin } from '../support/cli';
 import { labHost } from '../support/hosts';
 import { get } from '../support/http';
-import { deployerDocker, onHost, repoRoot } from '../support/lab';
+import { onHost } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
+import { pushAccessoryImage } from '../support/registry';
 import { labClient, scheduledActivities } from '../support/temporal';
 
 const SECRET = `kv-sentinel-${Math.random().toString(36).slice(2)}`;
@@ -44,9 +45,7 @@ describe('accessories on lab hosts', function () {
     volume = `${project.service}-kv-data`;
     const { lab } = project;
     const image = `${lab.registry.server}/sextant-test/${project.service}-kv:1`;
-    deployerDocker(lab, ['login', lab.registry.server, '-u', lab.registry.username, '--password-stdin'], lab.registry.password);
-    deployerDocker(lab, ['build', '-q', '--build-arg', `BASE_IMAGE=${lab.baseImage}`, '-t', image, join(repoRoot, 'test', 'fixtures', 'accessory')]);
-    deployerDocker(lab, ['push', '-q', image]);
+    pushAccessoryImage(lab, image);
     mkdirSync(join(project.dir, 'config'), { recursive: true });
     writeFileSync(join(project.dir, 'config', 'kv.conf'), CONF);
     const config = [

@@ -28,9 +28,10 @@ describe('server and registry commands, app boot, redeploy', function () {
 
   it('registry logout and login change the host’s Docker credentials', async function () {
     assert.ok(loggedIn(), 'the deploy logged the host in');
-    await runCliOk(['registry', 'logout'], opts());
+    // -L: this machine's ~/.docker is shared; setup.test.ts covers the local half with its own DOCKER_CONFIG.
+    await runCliOk(['registry', 'logout', '-L'], opts());
     assert.ok(!loggedIn(), 'logged out');
-    await runCliOk(['registry', 'login'], opts());
+    await runCliOk(['registry', 'login', '-L'], opts());
     assert.ok(loggedIn(), 'logged in again');
     assert.match(onHost(host(), `cat .kamal/${project.service}-audit.log`), /Logged out of the registry[\s\S]*Logged in to the registry/);
   });

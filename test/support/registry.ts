@@ -1,7 +1,16 @@
-// Asks the lab registry itself (its HTTP API, TLS with the lab CA, basic auth) whether a tag exists.
+// The lab registry: asks it itself (its HTTP API, TLS with the lab CA, basic auth) whether a tag
+// exists, and pushes the test accessory's image to it.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import type { Lab } from './lab';
+import { join } from 'node:path';
+import { deployerDocker, repoRoot, type Lab } from './lab';
+
+/** Builds the busybox key-value accessory (test/fixtures/accessory) as `image` and pushes it. */
+export function pushAccessoryImage(lab: Lab, image: string): void {
+  deployerDocker(lab, ['login', lab.registry.server, '-u', lab.registry.username, '--password-stdin'], lab.registry.password);
+  deployerDocker(lab, ['build', '-q', '--build-arg', `BASE_IMAGE=${lab.baseImage}`, '-t', image, join(repoRoot, 'test', 'fixtures', 'accessory')]);
+  deployerDocker(lab, ['push', '-q', image]);
+}
 
 export function registryHasTag(lab: Lab, repository: string, tag: string): Promise<boolean> {
   const [host, port] = lab.registry.server.split(':');
