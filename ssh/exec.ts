@@ -166,7 +166,10 @@ export function runChannel(conn: Connection, channel: ClientChannel, opts: ExecO
     };
     channel.stderr.on('end', onStderrEnd);
     channel.stderr.on('close', onStderrEnd);
-    channel.on('close', () => {
+    // ssh2 repeats the exit status on 'close'. A command that ends at once can report it before
+    // these listeners exist (between the exec reply and here): then only 'close' has it.
+    channel.on('close', (code?: number | null, signal?: string) => {
+      if (exitCode === undefined && (typeof code === 'number' || signal)) exitCode = typeof code === 'number' ? code : signalExitCode(signal);
       channelClosed = true;
       offClose();
       markClosed();

@@ -57,6 +57,13 @@ describe('ssh/SshPool (real sshd)', function () {
     assert.strictEqual(killed.code, 128 + 9);
   });
 
+  it('reports the exit status of commands that end at once, however many run together', async () => {
+    // Such a command can report its status before the result listeners exist (regression: 1-2%
+    // of them failed with "the session closed before the command reported an exit status").
+    const codes = await Promise.all(Array.from({ length: 120 }, (_, i) => pool.exec(target, i % 2 ? ['true'] : ['sh', '-c', 'exit 7']).then((r) => r.code)));
+    assert.deepStrictEqual(codes, Array.from({ length: 120 }, (_, i) => (i % 2 ? 0 : 7)));
+  });
+
   it('execOrThrow names host, command and stderr tail', async () => {
     const err = await rejection(pool.execOrThrow(target, ['sh', '-c', 'echo first >&2; echo "no such thing" >&2; exit 2']));
     assert.ok(err instanceof SshCommandError, String(err));
