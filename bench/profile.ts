@@ -1,5 +1,5 @@
-// Where a deploy's time goes, from its workflow history: the CLI's own start, each step's wall
-// time (first scheduled to last completed, over all hosts), and the gaps between steps.
+// Where a deploy's time goes, from its workflow history: the CLI's own start, each step's share
+// of the wall time (first scheduled to last completed, over all hosts), and the gaps between steps.
 import { temporal } from '@temporalio/proto';
 import { testNamespace, temporalClient } from '../test/support/temporal';
 import { serviceWorkflowId } from '../workflows/batches';
@@ -23,16 +23,21 @@ export async function profileDeploy(app: BenchApp, hosts: number): Promise<Profi
   await app.sextant(['deploy', '--skip-push', '--version', version]);
   const exited = Date.now();
   const { client, close } = await temporalClient(app.project.lab.temporal.address, testNamespace());
-  let events: Event[];
   try {
-    events = (await client.workflow.getHandle(serviceWorkflowId(app.project.service, null)).fetchHistory()).events ?? [];
+    const events = (await client.workflow.getHandle(serviceWorkflowId(app.project.service, null)).fetchHistory()).events ?? [];
+    return profileFromHistory(events, spawned, exited);
   } finally {
     await close();
   }
-  const lines: ProfileLine[] = [];
-  const started = at(events[0]!);
-  lines.push({ what: 'CLI: process start, config, plan, connect, start workflow', ms: started - spawned });
-  // Steps in order of first scheduling; a step's span runs from its first schedule to its last completion.
+}
+
+/**
+ * Splits a deploy's wall time among its steps: each moment goes to the steps running then, in
+ * equal shares (steps run side by side, e.g. the lock while hosts pull), and a moment when none
+ * runs goes to the workflow's own tasks. A step is one activity type (hooks by name), running
+ * from its first schedule to its last completion; the shares add up to the whole.
+ */
+export function profileFromHistory(events: Event[], spawned: number, exited: number): ProfileLine[] {
   const spans = new Map<string, { from: number; to: number }>();
   const typeOf = new Map<string, string>();
   for (const e of events) {
@@ -40,10 +45,9 @@ export async function profileDeploy(app: BenchApp, hosts: number): Promise<Profi
     if (scheduled) {
       // Hooks are one step type with the hook's name as the second argument: name them apart.
       const name = scheduled.activityType?.name ?? '?';
-      const type = name === 'runHook' ? `hook ${hookName(scheduled.input?.payloads?.[1])}` : name;
+      const type = name === 'runHook' ? `hook ${hookName(scheduled.input?.payloads?.[1])}` : `step ${name}`;
       typeOf.set(String(e.eventId), type);
-      const span = spans.get(type);
-      if (!span) spans.set(type, { from: at(e), to: at(e) });
+      if (!spans.has(type)) spans.set(type, { from: at(e), to: at(e) });
     }
     const done = e.activityTaskCompletedEventAttributes;
     if (done) {
@@ -51,16 +55,23 @@ export async function profileDeploy(app: BenchApp, hosts: number): Promise<Profi
       if (span) span.to = Math.max(span.to, at(e));
     }
   }
-  let cursor = started;
-  for (const [type, span] of spans) {
-    if (span.from > cursor) lines.push({ what: '(workflow tasks between steps)', ms: span.from - cursor });
-    lines.push({ what: type.startsWith('hook ') ? type : `step ${type}`, ms: span.to - Math.max(span.from, cursor) });
-    cursor = Math.max(cursor, span.to);
-  }
+  const started = at(events[0]!);
   const completed = at(events.find((e) => e.eventType === T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)!);
-  if (completed > cursor) lines.push({ what: '(workflow tasks between steps)', ms: completed - cursor });
-  lines.push({ what: 'CLI: notice completion, print, exit', ms: exited - completed });
-  return merge(lines);
+  const share = new Map<string, number>([...spans.keys()].map((k) => [k, 0]));
+  let idle = 0;
+  const cuts = [...new Set([started, completed, ...[...spans.values()].flatMap((s) => [s.from, s.to])])].sort((a, b) => a - b);
+  for (let i = 1; i < cuts.length; i++) {
+    const [a, b] = [cuts[i - 1]!, cuts[i]!];
+    const active = [...spans].filter(([, s]) => s.from <= a && s.to >= b).map(([k]) => k);
+    if (active.length === 0) idle += b - a;
+    for (const k of active) share.set(k, share.get(k)! + (b - a) / active.length);
+  }
+  return [
+    { what: 'CLI: process start, config, plan, connect, start workflow', ms: started - spawned },
+    ...[...share].map(([what, ms]) => ({ what, ms: Math.round(ms) })),
+    { what: 'workflow tasks between steps', ms: idle },
+    { what: 'CLI: notice completion, print, exit', ms: exited - completed },
+  ];
 }
 
 function hookName(payload: temporal.api.common.v1.IPayload | undefined): string {
@@ -69,10 +80,4 @@ function hookName(payload: temporal.api.common.v1.IPayload | undefined): string 
   } catch {
     return '?';
   }
-}
-
-/** Adds up the gap lines so the table stays short. */
-function merge(lines: ProfileLine[]): ProfileLine[] {
-  const gaps = lines.filter((l) => l.what.startsWith('(')).reduce((s, l) => s + l.ms, 0);
-  return [...lines.filter((l) => !l.what.startsWith('(')), { what: 'workflow tasks between steps (sum)', ms: gaps }];
 }
