@@ -7,7 +7,7 @@ import { HOST_QUEUE } from '../worker/queues';
 import { serviceWorkflowId } from '../workflows/batches';
 import type { OperationInput, OperationPhase } from '../workflows/operation';
 import { UsageError } from './args';
-import { follow, runningDeploy } from './commands/deploy';
+import { busyError, follow, runningDeploy } from './commands/deploy';
 import { operationAttributes, type OperationMemo } from './visibility';
 import { CliError, EXIT } from './exit-codes';
 import { outputOptionsFromEnv, Output } from './output';
@@ -54,13 +54,7 @@ export async function runOperation(ctx: CommandContext, op: Operation): Promise<
     if (phases.length === 0) throw new UsageError(`${op.command}: none of the selected hosts runs a role it applies to`);
     const workflowId = serviceWorkflowId(plan.service, plan.destination);
     const running = await runningDeploy(session, workflowId);
-    if (running) {
-      throw new CliError(
-        `another ${running.memo.kind} of ${plan.service} is running: version ${running.memo.version}, started by ${running.memo.performer} at ${running.memo.startedAt} ` +
-          `(workflow ${workflowId}${session.link(workflowId) ? `, ${session.link(workflowId)}` : ''}). Fix: wait for it to finish (\`sextant deploy attach\`)`,
-        EXIT.locked,
-      );
-    }
+    if (running) throw busyError(session, plan.service, running, 'wait for it to finish (`sextant deploy attach`)');
     const memo: OperationMemo = { deployId: plan.deployId, kind: op.command, version: plan.version, performer: plan.source.performer, startedAt: plan.startedAt };
     const input: OperationInput = { plan, command: op.command, args: typedArgs(ctx), phases };
     const handle = await session.client.workflow

@@ -63,12 +63,7 @@ async function startOrAttach(session: Session, plan: Plan, workflowId: string, c
         await new Promise((r) => setTimeout(r, 2000));
         continue;
       }
-      throw new CliError(
-        `another ${running.memo.kind} of ${plan.service} is running: version ${running.memo.version}, started by ${running.memo.performer} at ${running.memo.startedAt} ` +
-          `(workflow ${workflowId}${session.link(workflowId) ? `, ${session.link(workflowId)}` : ''}). ` +
-          'Fix: wait for it (`sextant deploy attach`, or --lock-wait), or stop it with `sextant deploy abort`.',
-        EXIT.locked,
-      );
+      throw busyError(session, plan.service, running, 'wait for it (`sextant deploy attach`, or --lock-wait), or stop it with `sextant deploy abort`.');
     }
     try {
       const handle = await session.client.workflow.start('deploy', {
@@ -114,6 +109,17 @@ export async function latestDeploy(session: Session, workflowId: string): Promis
     if (err instanceof Error && err.name === 'WorkflowNotFoundError') return null;
     throw err;
   }
+}
+
+/** Refuses to start beside the running workflow of the service: who runs what, since when, where. */
+export function busyError(session: Session, service: string, running: DeployRun, fix: string): CliError {
+  const { workflowId } = running.handle;
+  const link = session.link(workflowId);
+  return new CliError(
+    `another ${running.memo.kind} of ${service} is running: version ${running.memo.version}, started by ${running.memo.performer} at ${running.memo.startedAt} ` +
+      `(workflow ${workflowId}${link ? `, ${link}` : ''}). Fix: ${fix}`,
+    EXIT.locked,
+  );
 }
 
 export async function runningDeploy(session: Session, workflowId: string): Promise<DeployRun | null> {
