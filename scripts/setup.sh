@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything Sextant's development and test lab need, idempotently:
 #   - Debian packages (docker.io, sshd, docker-registry, busybox-static, ...)
-#   - the Temporal CLI and kamal-proxy, built from the Go module proxy at pinned versions and
+#   - the Temporal CLI, kamal-proxy and Traefik (for the lab), built from the Go module proxy at pinned versions and
 #     cached outside the repo in /var/cache/sextant/bin (a fresh machine pays the build once)
 #   - node_modules, when missing or older than package-lock.json
 # Prints one line per step it takes; silent when everything is already in place.
@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
 
 TOOLS_BIN=/var/cache/sextant/bin
-TEMPORAL_VERSION=v1.5.1      # later tags have a go.mod `replace`, which `go install` refuses
-KAMAL_PROXY_VERSION=v0.9.2
+# shellcheck source=versions.sh
+source scripts/versions.sh
 APT_PACKAGES="docker.io openssh-server openssh-client docker-registry apache2-utils busybox-static openssl iptables iproute2 ca-certificates"
 
 npm_step=1
@@ -59,24 +59,26 @@ build_temporal() {
   rm -rf "$tmp"
 }
 
-# `go install kamal-proxy@version` fails: the module proxy answers 403 to the @v/list request
-# of its deprecation check. Downloading the module and building inside it works.
-build_kamal_proxy() {
-  local out="$TOOLS_BIN/kamal-proxy-$KAMAL_PROXY_VERSION" dir
+# `go install MODULE@version` fails for both: kamal-proxy's module proxy @v/list request (of
+# the deprecation check) is refused, and Traefik's go.mod has `replace` directives. Downloading
+# the module and building inside it works. Static (CGO off): the images hold only the binary.
+# Usage: build_in_module NAME MODULE VERSION PACKAGE HOW-LONG
+build_in_module() {
+  local name="$1" module="$2" version="$3" package="$4" out="$TOOLS_BIN/$1-$3" dir
   [[ -x "$out" ]] && return 0
-  need_go kamal-proxy
-  step "building kamal-proxy $KAMAL_PROXY_VERSION (about half a minute, once)"
-  dir="$(go mod download -json "github.com/basecamp/kamal-proxy@$KAMAL_PROXY_VERSION" \
-    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [[ -d "$dir" ]] || die "go mod download of kamal-proxy gave no directory"
-  (cd "$dir" && CGO_ENABLED=0 go build -o "$out.tmp" ./cmd/kamal-proxy) \
-    || { rm -f "$out.tmp"; die "building kamal-proxy failed"; }
+  need_go "$name"
+  step "building $name $version ($5, once)"
+  dir="$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "$dir" ]] || die "go mod download of $module@$version gave no directory"
+  (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' -o "$out.tmp" "$package") \
+    || { rm -f "$out.tmp"; die "building $name failed"; }
   mv "$out.tmp" "$out"
 }
 
 mkdir -p "$TOOLS_BIN"
 build_temporal
-build_kamal_proxy
+build_in_module kamal-proxy github.com/basecamp/kamal-proxy "$KAMAL_PROXY_VERSION" ./cmd/kamal-proxy "about half a minute"
+build_in_module traefik github.com/traefik/traefik/v2 "$TRAEFIK_VERSION" ./cmd/traefik "about four minutes"
 
 # --- node_modules -----------------------------------------------------------------------------
 # npm rewrites node_modules/.package-lock.json on every install, so a package-lock.json newer

@@ -2,6 +2,7 @@
 # to the lab registry:
 #   sextant-lab/busybox:1   rootfs = busybox-static + its applet links (base for fixture apps)
 #   basecamp/kamal-proxy    rootfs = the static kamal-proxy binary on PATH, /tmp and a HOME
+#   traefik:v2.10           rootfs = the static traefik binary (hosts as Kamal 1.x left them)
 # Each image carries a label with the hash of what it was made from; it is re-made only when
 # that changes, and pushed only when the registry's digest differs.
 # shellcheck shell=bash
@@ -30,24 +31,40 @@ make_base_image() {
   rm -rf "$root"
 }
 
-make_proxy_image() {
-  local local_name="sextant-lab/kamal-proxy:$KAMAL_PROXY_VERSION" src root
-  src="$(sha256sum "$KAMAL_PROXY_BIN" | cut -c1-16)"
+# An image whose rootfs is one static binary (at BIN_PATH) plus /tmp, /etc/passwd and the
+# directories DIRS (space-separated); further arguments are `docker import --change` lines.
+# Usage: make_binary_image LOCAL_NAME BINARY BIN_PATH DIRS CHANGE...
+make_binary_image() {
+  local local_name="$1" binary="$2" bin_path="$3" dirs="$4" src root d
+  shift 4
+  src="$(sha256sum "$binary" | cut -c1-16)"
   [[ "$(image_source "$local_name")" == "$src" ]] && return 0
   log "making image $local_name"
   root="$(mktemp -d)"
-  mkdir -p "$root"/{usr/local/bin,tmp,etc,home/kamal-proxy/.config/kamal-proxy}
+  mkdir -p "$root"/{tmp,etc} "$root$(dirname "$bin_path")"
+  for d in $dirs; do mkdir -p "$root$d"; done
   chmod 1777 "$root/tmp"
-  cp "$KAMAL_PROXY_BIN" "$root/usr/local/bin/kamal-proxy"
+  cp "$binary" "$root$bin_path"
   printf 'root:x:0:0:root:/root:/bin/false\n' >"$root/etc/passwd"
-  tar -C "$root" -c . | deployer_docker import \
-    --change "LABEL sextant-lab.source=$src" \
-    --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
-    --change 'ENV HOME=/home/kamal-proxy' \
-    --change 'WORKDIR /home/kamal-proxy' \
-    --change 'EXPOSE 80 443' \
-    --change 'CMD ["kamal-proxy", "run"]' - "$local_name" >/dev/null
+  local changes=(--change "LABEL sextant-lab.source=$src")
+  for d in "$@"; do changes+=(--change "$d"); done
+  tar -C "$root" -c . | deployer_docker import "${changes[@]}" - "$local_name" >/dev/null
   rm -rf "$root"
+}
+
+make_proxy_image() {
+  make_binary_image "sextant-lab/kamal-proxy:$KAMAL_PROXY_VERSION" "$KAMAL_PROXY_BIN" /usr/local/bin/kamal-proxy \
+    /home/kamal-proxy/.config/kamal-proxy \
+    'ENV PATH=/usr/local/bin:/usr/bin:/bin' 'ENV HOME=/home/kamal-proxy' 'WORKDIR /home/kamal-proxy' \
+    'EXPOSE 80 443' 'CMD ["kamal-proxy", "run"]'
+}
+
+# Traefik as Docker Hub's image has it: the title label (what Kamal's Traefik cleanup and
+# `sextant upgrade` filter on) and arguments straight to the traefik binary.
+make_traefik_image() {
+  make_binary_image "sextant-lab/traefik:$TRAEFIK_VERSION" "$TRAEFIK_BIN" /usr/local/bin/traefik '' \
+    'LABEL org.opencontainers.image.title=Traefik' "LABEL org.opencontainers.image.version=$TRAEFIK_VERSION" \
+    'EXPOSE 80' 'ENTRYPOINT ["/usr/local/bin/traefik"]'
 }
 
 # Digest of NAME:TAG in the lab registry, or nothing.
@@ -77,6 +94,8 @@ push_image() {
 ensure_images() {
   make_base_image
   make_proxy_image
+  make_traefik_image
   push_image "$LAB_BASE_IMAGE_LOCAL" sextant-lab/busybox 1
   push_image "sextant-lab/kamal-proxy:$KAMAL_PROXY_VERSION" "$LAB_PROXY_REPOSITORY" "$KAMAL_PROXY_VERSION"
+  push_image "sextant-lab/traefik:$TRAEFIK_VERSION" traefik "${TRAEFIK_VERSION%.*}"
 }

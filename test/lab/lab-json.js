@@ -50,6 +50,7 @@ const lab = {
     version: env('KAMAL_PROXY_VERSION'),
     image: env('LAB_PROXY_IMAGE'),
   },
+  traefikImage: env('LAB_TRAEFIK_IMAGE'),
   baseImage: env('LAB_BASE_IMAGE'),
   baseImageLocal: env('LAB_BASE_IMAGE_LOCAL'),
   bridge: { name: env('LAB_BRIDGE'), address: bridgeIp, cidr: `${subnet}.0/${env('LAB_PREFIX')}` },

@@ -29,16 +29,19 @@ LAB_TEMPORAL_UI_PORT=8233
 
 # Pinned tool versions, built by scripts/setup.sh into a cache outside the repo.
 LAB_TOOLS_BIN=/var/cache/sextant/bin
-TEMPORAL_VERSION=v1.5.1
-KAMAL_PROXY_VERSION=v0.9.2
+# shellcheck source=../../scripts/versions.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/versions.sh"
 TEMPORAL_BIN="$LAB_TOOLS_BIN/temporal-$TEMPORAL_VERSION"
 KAMAL_PROXY_BIN="$LAB_TOOLS_BIN/kamal-proxy-$KAMAL_PROXY_VERSION"
+TRAEFIK_BIN="$LAB_TOOLS_BIN/traefik-$TRAEFIK_VERSION"
 
 # Images made locally (nothing can be pulled from the internet).
 LAB_BASE_IMAGE_LOCAL=sextant-lab/busybox:1
 LAB_BASE_IMAGE="$LAB_REGISTRY/sextant-lab/busybox:1"
 LAB_PROXY_REPOSITORY=basecamp/kamal-proxy
 LAB_PROXY_IMAGE="$LAB_REGISTRY/$LAB_PROXY_REPOSITORY:$KAMAL_PROXY_VERSION"
+# Traefik as Kamal 0.16/1.x ran it, tagged like Docker Hub's traefik:v2.10.
+LAB_TRAEFIK_IMAGE="$LAB_REGISTRY/traefik:${TRAEFIK_VERSION%.*}"
 
 # Directories.
 #  LAB_DIR   persistent across lab:down/up (what keeps warm runs fast and host keys stable):

@@ -16,6 +16,8 @@ export interface Lab {
   temporal: { address: string; ui: string };
   docker: { host: string };
   proxy: { registry: string; repository: string; version: string };
+  /** Traefik v2.10 as Kamal 0.16/1.x ran it in front of apps. */
+  traefikImage: string;
   baseImage: string;
   dir?: string;
   /** Per-run directory removed by lab:down (processes mentioning it are killed too). */
