@@ -6,11 +6,11 @@ import * as accessory from '../commands/accessory';
 import * as app from '../commands/app';
 import * as files from '../commands/files';
 import * as images from '../commands/images';
-import * as network from '../commands/network';
+import { NETWORK } from '../commands/naming';
 import { runParamsOf, type AccessoryPlan } from '../plan/accessory';
 import { openMap, openValue } from '../plan/seal';
 import type { Plan } from '../plan/types';
-import { login } from './host';
+import { ensureNetwork, login } from './host';
 import { remote, type HostDeps, type Remote } from './remote';
 
 // Kamal's default mode of uploaded accessory files.
@@ -25,9 +25,7 @@ export function createAccessoryActivities(deps: HostDeps) {
   /** Registry session (the accessory's, or the app's when the image is there) and the network. */
   const prepare = async (r: Remote, plan: Plan, acc: AccessoryPlan): Promise<void> => {
     await login(deps, r, { ...plan, registry: acc.registry });
-    if ((await r.run(network.inspectNetwork())).code === 0 || acc.network !== 'kamal') return;
-    const res = await r.run(network.createNetwork());
-    if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`creating the kamal network on ${r.host}: ${res.stderr.trim()}`);
+    if (acc.network === NETWORK) await ensureNetwork(r);
   };
 
   const makeDirectories = async (r: Remote, acc: AccessoryPlan, home: string): Promise<void> => {

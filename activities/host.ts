@@ -63,6 +63,13 @@ export async function login(deps: HostDeps, r: Remote, plan: Plan): Promise<void
   }
 }
 
+/** The `kamal` network (two steps racing to create it both succeed). */
+export async function ensureNetwork(r: Remote): Promise<void> {
+  if ((await r.run(network.inspectNetwork())).code === 0) return;
+  const res = await r.run(network.createNetwork());
+  if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`creating the ${NETWORK} network on ${r.host}: ${res.stderr.trim()}`);
+}
+
 /** What `docker pull` says when it needs (other) credentials. */
 const REGISTRY_WANTS_LOGIN = /unauthorized|authentication required|no basic auth credentials|denied|docker login/i;
 
@@ -111,10 +118,7 @@ export function createHostActivities(deps: HostDeps) {
     /** The `kamal` network and a running kamal-proxy. */
     async ensureProxy(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
-      if ((await r.run(network.inspectNetwork())).code !== 0) {
-        const res = await r.run(network.createNetwork());
-        if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`creating the ${NETWORK} network on ${host}: ${res.stderr.trim()}`);
-      }
+      await ensureNetwork(r);
       const state = await r.run(proxy.inspect());
       if (state.code === 0) {
         if ((JSON.parse(state.stdout) as { status: string }).status !== 'running') await r.ok(proxy.start());

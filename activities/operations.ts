@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import * as app from '../commands/app';
 import * as files from '../commands/files';
-import { DEPLOY_ID_LABEL, PROXY_DIRECTORY, appDirectory, auditLogFile, containerName, proxyServiceName } from '../commands/naming';
+import { DEPLOY_ID_LABEL, PROXY_CONTAINER, PROXY_DIRECTORY, appDirectory, auditLogFile, containerName, proxyServiceName } from '../commands/naming';
 import * as prune from '../commands/prune';
 import * as proxy from '../commands/proxy';
 import * as registry from '../commands/registry';
@@ -46,6 +46,15 @@ async function removeProxyFrom(r: Remote, plan: Plan): Promise<void> {
   await r.ok(files.removeTree(PROXY_DIRECTORY));
 }
 
+/** Waits for a just-started proxy container: `kamal-proxy list` answers once it listens on its socket (and has loaded its routes). */
+export async function waitForProxy(r: Remote, container = PROXY_CONTAINER): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    if ((await r.run(proxy.list(container))).code === 0) return;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  throw ApplicationFailure.retryable(`${container} on ${r.host} did not answer within 30s of starting`, 'ProxyNotAnswering');
+}
+
 export interface MaintenanceOptions {
   drainTimeoutSeconds?: number;
   message?: string;
@@ -59,15 +68,6 @@ export interface StartOptions {
 export function createOperationActivities(deps: HostDeps) {
   const on = (plan: Plan, host: string) => remote(deps, plan, host);
   const hostSteps = createHostActivities(deps);
-
-  const waitForProxy = async (r: Remote): Promise<void> => {
-    // `kamal-proxy list` answers once the new proxy listens on its socket (and has loaded its routes).
-    for (let i = 0; i < 60; i++) {
-      if ((await r.run(proxy.list())).code === 0) return;
-      await new Promise((res) => setTimeout(res, 500));
-    }
-    throw ApplicationFailure.retryable(`kamal-proxy on ${r.host} did not answer within 30s of starting`, 'ProxyNotAnswering');
-  };
 
   return {
     /** Starts each role's container (the newest, or --version's) and routes the proxy to it again. */

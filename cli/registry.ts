@@ -379,6 +379,10 @@ function opsCommands(): CommandSpec[] {
     cmd(['setup'], 'Install Docker where it is missing, boot every accessory, then deploy', 'sextant setup [--skip-push] [--version V]', 'sextant setup -d staging', deployFlags.filter((f) => f.name === 'skip-push'), async () => (await import('./commands/setup')).setupCommand),
     cmd(['remove'], "Remove everything of the service and its accessories from their hosts (kamal-proxy too where no other app uses it)", 'sextant remove [-y]', 'sextant remove -y -d staging', [yes], async () => (await server()).removeCommand),
     cmd(['details'], 'Show kamal-proxy and the app containers on each host', 'sextant details', 'sextant details -r web', [], async () => (await server()).detailsCommand),
+    cmd(['upgrade'], 'Take over hosts Kamal 0.16/1.x deployed: replace Traefik with kamal-proxy, routing the running version', 'sextant upgrade [--rolling] [-y]', 'sextant upgrade --rolling -y', [
+      { name: 'rolling', type: 'boolean', description: 'One host at a time' },
+      yes,
+    ], async () => (await import('./commands/upgrade')).upgradeCommand),
     cmd(['redeploy'], 'Deploy the version already in the registry: no build, no push', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand),
   ];
 }

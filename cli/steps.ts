@@ -39,6 +39,9 @@ const names: Record<string, string> = {
   accessoryStart: 'start accessory',
   accessoryStop: 'stop accessory',
   accessoryRemove: 'remove accessory',
+  upgradeProxy: 'replace Traefik with kamal-proxy',
+  upgradeApp: 'reboot the app on the kamal network',
+  upgradeAccessory: 'join the accessory to the kamal network',
 };
 
 /** Steps too frequent to list unless --verbose. */

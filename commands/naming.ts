@@ -79,6 +79,11 @@ export function replacedName(name: string, hex: string): string {
   return `${name}_replaced_${hex}`;
 }
 
+/** The name a container had before replacedName (itself when it was never renamed). */
+export function unreplacedName(name: string): string {
+  return name.replace(/_replaced_[0-9a-f]+$/, '');
+}
+
 /** Kamal's labels (`destination` empty when none) plus Sextant's deploy ID. */
 export function appLabels(scope: RoleScope, deployId: string): Record<string, string> {
   checkScope(scope);

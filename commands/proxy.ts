@@ -54,17 +54,24 @@ function publishArgs(p: ProxyRunParams): string[] {
   });
 }
 
+export interface ProxyContainerAs {
+  /** `docker create`: made but not started (`sextant upgrade` starts it the moment Traefik stops). */
+  create?: boolean;
+  /** Another name (upgrade's staging proxy, which shares the state volume); default kamal-proxy. */
+  name?: string;
+}
+
 /** `docker run` for the kamal-proxy container, in Kamal 2's argument order. */
-export function run(p: ProxyRunParams = {}): string[] {
+export function run(p: ProxyRunParams = {}, as: ProxyContainerAs = {}): string[] {
   if (p.appsConfigHostDir !== undefined && !p.appsConfigHostDir.startsWith('/')) {
     throw new Error(`appsConfigHostDir must be an absolute path, got ${JSON.stringify(p.appsConfigHostDir)}`);
   }
   const logMaxSize = p.logMaxSize === undefined ? '10m' : p.logMaxSize;
   return [
-    'docker', 'run',
-    '--name', PROXY_CONTAINER,
+    'docker', as.create ? 'create' : 'run',
+    '--name', as.name ?? PROXY_CONTAINER,
     '--network', NETWORK,
-    '--detach',
+    ...(as.create ? [] : ['--detach']),
     '--restart', 'unless-stopped',
     '--volume', PROXY_CONFIG_VOLUME,
     ...(p.appsConfigHostDir ? ['--volume', `${p.appsConfigHostDir}:${PROXY_APPS_CONFIG_CONTAINER_DIR}`] : []),
@@ -111,8 +118,9 @@ export function inspect(): string[] {
   return ['docker', 'container', 'inspect', '--format', '{"status":{{json .State.Status}},"image":{{json .Config.Image}}}', PROXY_CONTAINER];
 }
 
-function exec(...args: string[]): string[] {
-  return ['docker', 'exec', PROXY_CONTAINER, 'kamal-proxy', ...args];
+function exec(container: string, ...args: string[]): string[] {
+  assertNamePart('proxy container', container);
+  return ['docker', 'exec', container, 'kamal-proxy', ...args];
 }
 
 function seconds(n: number, what: string): string {
@@ -130,6 +138,8 @@ export interface ProxyDeployParams {
   service: string;
   /** `address:port` of the new container on the `kamal` network (IP or container name). */
   target: string;
+  /** The proxy container to tell (default kamal-proxy). */
+  container?: string;
   hosts?: readonly string[];
   pathPrefixes?: readonly string[];
   stripPathPrefix?: boolean;
@@ -194,29 +204,29 @@ export function deploy(p: ProxyDeployParams): string[] {
     if (Array.isArray(value)) return value.map((v: string) => `--${name}=${v}`);
     return [`--${name}=${String(value)}`];
   });
-  return exec('deploy', checkService(p.service), ...args);
+  return exec(p.container ?? PROXY_CONTAINER, 'deploy', checkService(p.service), ...args);
 }
 
 export function remove(service: string): string[] {
-  return exec('remove', checkService(service));
+  return exec(PROXY_CONTAINER, 'remove', checkService(service));
 }
 
 /** Maintenance mode: the proxy answers with `message` instead of forwarding. */
 export function stop(service: string, opts: { drainTimeoutSeconds?: number; message?: string } = {}): string[] {
   return exec(
-    'stop', checkService(service),
+    PROXY_CONTAINER, 'stop', checkService(service),
     ...(opts.drainTimeoutSeconds !== undefined ? [`--drain-timeout=${seconds(opts.drainTimeoutSeconds, 'drain timeout')}`] : []),
     ...(opts.message !== undefined ? [`--message=${opts.message}`] : []),
   );
 }
 
 export function resume(service: string): string[] {
-  return exec('resume', checkService(service));
+  return exec(PROXY_CONTAINER, 'resume', checkService(service));
 }
 
 /** v0.9.2 has no `--json`: parse the table with parseList. */
-export function list(): string[] {
-  return exec('list');
+export function list(container = PROXY_CONTAINER): string[] {
+  return exec(container, 'list');
 }
 
 export interface ProxyServiceEntry {

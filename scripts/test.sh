@@ -14,7 +14,7 @@ npx mocha --config .mocharc.unit.json 2>&1 | tee "$results/unit.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 # Longest first, so the two lanes finish close together; files not listed follow in name order.
-longest_first=(faults app prune audit-history proxy accessory injection team build deploy setup server lock hooks)
+longest_first=(faults app prune audit-history proxy upgrade accessory injection team build deploy setup server lock hooks)
 # `npm run demo` deploys to the lab's first two hosts, whatever the lane: lane 1 owns them.
 lane1_only=(demo)
 integration_files() {

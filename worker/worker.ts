@@ -2,6 +2,7 @@
 // queue (workflows + SSH steps) and, when this machine starts deploys, its local queue.
 import { NativeConnection, Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createAccessoryActivities } from '../activities/accessories';
+import { createUpgradeActivities } from '../activities/upgrade';
 import { createHostActivities } from '../activities/host';
 import { createLocalActivities } from '../activities/local';
 import { createOperationActivities } from '../activities/operations';
@@ -60,7 +61,7 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
         ...common,
         taskQueue: HOST_QUEUE,
         workflowBundle: { codePath: workflowBundlePath() },
-        activities: { ...createHostActivities({ pool, sealKey }), ...createOperationActivities({ pool, sealKey }), ...createAccessoryActivities({ pool, sealKey }) },
+        activities: { ...createHostActivities({ pool, sealKey }), ...createOperationActivities({ pool, sealKey }), ...createAccessoryActivities({ pool, sealKey }), ...createUpgradeActivities({ pool, sealKey }) },
         maxConcurrentActivityTaskExecutions: 200,
       }),
     );

@@ -7,13 +7,14 @@ import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities,
 import type { createAccessoryActivities } from '../activities/accessories';
 import type { createHostActivities } from '../activities/host';
 import type { createOperationActivities } from '../activities/operations';
+import type { createUpgradeActivities } from '../activities/upgrade';
 import { planHosts, type Plan } from '../plan/types';
 import { acquireLock, errorMessage } from './deploy';
 import { localSteps, retry } from './host-steps';
 import { statusQuery } from './signals';
 import type { DeployStatus } from './status';
 
-type Steps = ReturnType<typeof createHostActivities> & ReturnType<typeof createOperationActivities> & ReturnType<typeof createAccessoryActivities>;
+type Steps = ReturnType<typeof createHostActivities> & ReturnType<typeof createOperationActivities> & ReturnType<typeof createAccessoryActivities> & ReturnType<typeof createUpgradeActivities>;
 
 export interface OperationPhase {
   /** A host step, called as (plan, host, ...args). */

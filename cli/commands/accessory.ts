@@ -87,9 +87,10 @@ function accessoryOperation(
 
 const phase = (step: OperationPhase['step'], a: AccessoryPlan, audit?: string): OperationPhase => ({ step, hosts: a.hosts, args: [a], ...(audit ? { audit } : {}) });
 
-/** The phases `setup` and `remove` share with `accessory boot|remove`. */
+/** The phases `setup`, `remove` and `upgrade` share with `accessory boot|remove`. */
 export const bootPhase = (a: AccessoryPlan) => phase('accessoryBoot', a, `Booted ${a.name} accessory`);
 export const removePhase = (a: AccessoryPlan) => phase('accessoryRemove', a, `Removed ${a.name} accessory`);
+export const upgradePhase = (a: AccessoryPlan) => phase('upgradeAccessory', a, `Joined ${a.name} accessory to the kamal network`);
 
 export const accessoryBootCommand = (ctx: CommandContext) => accessoryOperation(ctx, 'boot', (a) => [bootPhase(a)], (n) => `Booted ${n} (where it had no container)`);
 

@@ -28,6 +28,8 @@ export interface LoadReport {
   startedAtMs: number[];
   /** Failed requests per URL, with when each failed (ms since the epoch). */
   failuresByUrl: Record<string, number[]>;
+  /** The same failures as spans: when each failed request was sent and when it failed. */
+  failureSpans: Record<string, { sentAt: number; failedAt: number }[]>;
 }
 
 /**
@@ -35,10 +37,12 @@ export interface LoadReport {
  * Bounded: stops by itself after `maxSeconds`.
  */
 export function startLoad(urls: string[], maxSeconds = 600, headers: Record<string, string> = {}): { stop(): Promise<LoadReport> } {
-  const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [], startedAtMs: [], failuresByUrl: {} };
-  const failed = (url: string, why: string) => {
+  const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [], startedAtMs: [], failuresByUrl: {}, failureSpans: {} };
+  const failed = (url: string, sentAt: number, why: string) => {
+    const failedAt = Date.now();
     report.failures++;
-    (report.failuresByUrl[url] ??= []).push(Date.now());
+    (report.failuresByUrl[url] ??= []).push(failedAt);
+    (report.failureSpans[url] ??= []).push({ sentAt, failedAt });
     if (report.failureSamples.length < 10) report.failureSamples.push(`${url}: ${why}`);
   };
   let running = true;
@@ -52,14 +56,14 @@ export function startLoad(urls: string[], maxSeconds = 600, headers: Record<stri
         report.latenciesMs.push(Date.now() - started);
         report.startedAtMs.push(started);
         if (res.status !== 200) {
-          failed(url, `HTTP ${res.status} ${res.body.slice(0, 100)}`);
+          failed(url, started, `HTTP ${res.status} ${res.body.slice(0, 100)}`);
         } else {
           const key = res.body.trim();
           report.bodies[key] = (report.bodies[key] ?? 0) + 1;
         }
       } catch (err) {
         report.total++;
-        failed(url, (err as Error).message);
+        failed(url, started, (err as Error).message);
         await new Promise((r) => setTimeout(r, 20)); // a refused connection fails at once: don't spin
       }
     }

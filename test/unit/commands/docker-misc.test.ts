@@ -20,6 +20,11 @@ describe('commands: registry, network, images, builder, options', () => {
   it('network', () => {
     assert.deepEqual(network.createNetwork(), ['docker', 'network', 'create', 'kamal']);
     assert.deepEqual(network.inspectNetwork(), ['docker', 'network', 'inspect', '--format', '{{.Name}}', 'kamal']);
+    assert.deepEqual(network.connect('app-web-v1'), ['docker', 'network', 'connect', 'kamal', 'app-web-v1']);
+    assert.deepEqual(network.addressOn('app-web-v1'), [
+      'docker', 'container', 'inspect', '--format', '{{with index .NetworkSettings.Networks "kamal"}}{{.IPAddress}}{{end}}', 'app-web-v1',
+    ]);
+    assert.throws(() => network.connect('--help'), /invalid container/);
   });
 
   it('images: pull, tag, inspect, digest', () => {

@@ -24,8 +24,10 @@ describe('commands/naming', () => {
     assert.equal(n.versionFromName(web, 'app-web-'), undefined);
   });
 
-  it('builds the _replaced_ name and refuses non-hex', () => {
+  it('builds the _replaced_ name and refuses non-hex; reads the name back', () => {
     assert.equal(n.replacedName('app-web-abc', '0a1b2c3d'), 'app-web-abc_replaced_0a1b2c3d');
+    assert.equal(n.unreplacedName('app-web-abc_replaced_0a1b2c3d'), 'app-web-abc');
+    assert.equal(n.unreplacedName('app-web-abc'), 'app-web-abc');
     assert.throws(() => n.replacedName('app-web-abc', 'xyz'), /hex/);
   });
 

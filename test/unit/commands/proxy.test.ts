@@ -25,6 +25,23 @@ describe('commands/proxy', () => {
     );
   });
 
+  it('run: created and not started, or under another name (upgrade\'s staging proxy)', () => {
+    assert.equal(
+      shellJoin(proxy.run({}, { create: true })),
+      'docker create --name kamal-proxy --network kamal --restart unless-stopped ' +
+        '--volume kamal-proxy-config:/home/kamal-proxy/.config/kamal-proxy ' +
+        '--publish 80:80 --publish 443:443 --log-opt max-size=10m basecamp/kamal-proxy:v0.9.2 kamal-proxy run',
+    );
+    assert.equal(
+      shellJoin(proxy.run({ publish: false }, { name: 'kamal-proxy-upgrade' })),
+      'docker run --name kamal-proxy-upgrade --network kamal --detach --restart unless-stopped ' +
+        '--volume kamal-proxy-config:/home/kamal-proxy/.config/kamal-proxy --log-opt max-size=10m basecamp/kamal-proxy:v0.9.2 kamal-proxy run',
+    );
+    assert.equal(shellJoin(proxy.list('kamal-proxy-upgrade')), 'docker exec kamal-proxy-upgrade kamal-proxy list');
+    assert.match(shellJoin(proxy.deploy({ service: 'app-web', target: '172.18.0.5:3000', container: 'kamal-proxy-upgrade' })), /^docker exec kamal-proxy-upgrade kamal-proxy deploy app-web --target=172\.18\.0\.5:3000 /);
+    assert.throws(() => proxy.list('-x'), /invalid proxy container/);
+  });
+
   it('run: ports, bind IPs, apps-config, metrics, debug, options', () => {
     assert.deepEqual(
       proxy.run({

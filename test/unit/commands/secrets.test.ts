@@ -23,6 +23,7 @@ import * as remote from '../../../commands/remote';
 import * as server from '../../../commands/server';
 import * as shell from '../../../commands/shell';
 import * as timestamp from '../../../commands/timestamp';
+import * as traefik from '../../../commands/traefik';
 
 const SENTINEL = 'sentinel-7c1e-do-not-leak';
 
@@ -136,6 +137,7 @@ const calls: Record<string, () => Out> = {
   'naming.containerName': () => name,
   'naming.versionFromName': () => naming.versionFromName(scope, name),
   'naming.replacedName': () => naming.replacedName(name, 'ab12'),
+  'naming.unreplacedName': () => naming.unreplacedName(`${name}_replaced_ab12`),
   'naming.appLabels': () => naming.appLabels(scope, 'd1'),
   'naming.appDirectory': () => naming.appDirectory(scope),
   'naming.roleEnvFile': () => naming.roleEnvFile(scope),
@@ -147,6 +149,8 @@ const calls: Record<string, () => Out> = {
   'naming.latestImage': () => naming.latestImage({ image: config.image, registryServer: config.registry.server, destination: config.destination }),
   'network.createNetwork': () => network.createNetwork(),
   'network.inspectNetwork': () => network.inspectNetwork(),
+  'network.connect': () => network.connect(name),
+  'network.addressOn': () => network.addressOn(name),
   'options.optionize': () => options.optionize(config.role.options),
   'options.loggingArgs': () => options.loggingArgs(undefined),
   'options.keyValueArgs': () => options.keyValueArgs('--env', config.env.clear),
@@ -182,9 +186,13 @@ const calls: Record<string, () => Out> = {
   'shell.shellJoin': () => shell.shellJoin(app.start(name)),
   'shell.shellSplit': () => shell.shellSplit(config.role.cmd),
   'timestamp.utcIso8601': () => timestamp.utcIso8601(at),
+  'traefik.inspect': () => traefik.inspect(),
+  'traefik.removeContainers': () => traefik.removeContainers(),
+  'traefik.removeImages': () => traefik.removeImages(),
+  'traefik.switchToProxy': () => traefik.switchToProxy(),
 };
 
-const modules: Record<string, Record<string, unknown>> = { accessory, app, audit, builder, files, images, lock, logs, naming, network, options, proxy, prune, registry, remote, server, shell, timestamp };
+const modules: Record<string, Record<string, unknown>> = { accessory, app, audit, builder, files, images, lock, logs, naming, network, options, proxy, prune, registry, remote, server, shell, timestamp, traefik };
 
 describe('commands: secrets never reach argv', () => {
   it('every exported function is exercised here', () => {
