@@ -42,7 +42,12 @@ describe('upgrade from Kamal 1.x / 0.16', function () {
     const hook = (word: string) => `#!/bin/sh\necho "${word} $KAMAL_HOSTS" >> ../hooks.log\n`;
     project = makeProject({ hosts: 3, hooks: { 'pre-proxy-reboot': hook('pre'), 'post-proxy-reboot': hook('post') } });
     const [h1] = project.hosts;
-    editConfig(project, (c) => (c.servers = { web: { hosts: project.hosts }, job: { hosts: [h1] } }));
+    const [, h2] = project.hosts;
+    const cache = { image: project.lab.baseImage, cmd: "sh -c 'trap exit TERM; while :; do sleep 1; done'" };
+    editConfig(project, (c) => {
+      c.servers = { web: { hosts: project.hosts }, job: { hosts: [h1] } };
+      c.accessories = { cache: { ...cache, host: h2 } };
+    });
     await runCliOk(['build', 'push', '--version', 'k1'], opts());
     const image = `${project.lab.registry.server}/sextant/${project.service}:k1`;
     project.hosts.forEach((h, i) =>
@@ -53,6 +58,7 @@ describe('upgrade from Kamal 1.x / 0.16', function () {
         roles: i === 0 ? [{ name: 'web', traefik: true }, { name: 'job', traefik: false }] : [{ name: 'web', traefik: true }],
         secrets,
         kamal: i === 2 ? '0.16' : '1.x',
+        accessories: i === 1 ? [{ name: 'cache', ...cache }] : [],
       }),
     );
     for (const h of project.hosts) await waitForTraefik(`http://${h}/version`, 'k1', (u) => get(u, 3000));
@@ -60,6 +66,7 @@ describe('upgrade from Kamal 1.x / 0.16', function () {
 
   after(function () {
     for (const h of project.hosts) removeService(host(h), project.service);
+    onHost(host(project.hosts[1]!), `docker rm -f ${project.service}-cache >/dev/null 2>&1; true`);
   });
 
   it('a host whose app kamal-proxy cannot health-check keeps Traefik, and nothing is switched', async function () {
@@ -85,6 +92,7 @@ describe('upgrade from Kamal 1.x / 0.16', function () {
 
   it('--rolling replaces Traefik with kamal-proxy host by host; requests fail only while a host switches', async function () {
     const urls = project.hosts.map((h) => `http://${h}/version`);
+    const cacheId = onHost(host(project.hosts[1]!), `docker inspect -f '{{.Id}}' ${project.service}-cache`).trim();
     rmSync(join(project.dir, '..', 'hooks.log'), { force: true });
     const load = startLoad(urls, 300);
     let report;
@@ -122,6 +130,9 @@ describe('upgrade from Kamal 1.x / 0.16', function () {
       assert.ok(replaced.length >= 1 && replaced.every((c) => c.state === 'exited'), `${h}: Kamal's containers are stopped, kept for rollback`);
       assert.match(onHost(host(h), `cat .kamal/${project.service}-audit.log`), /Upgraded proxy: Traefik replaced by kamal-proxy[\s\S]*Rebooted app on the kamal network/);
     }
+    // The accessory kept running, and apps reach it by name on the kamal network.
+    assert.equal(onHost(host(project.hosts[1]!), `docker inspect -f '{{.Id}} {{.State.Status}}' ${project.service}-cache`).trim(), `${cacheId} running`);
+    assert.match(onHost(host(project.hosts[1]!), `docker exec ${project.service}-web-k1 ping -c 1 -W 2 ${project.service}-cache`), / 0% packet loss/);
     // The rebooted containers read the secret from Kamal 2's env file.
     assert.match(onHost(host(project.hosts[0]!), `docker exec ${project.service}-web-k1 env`), /^APP_SECRET=not-a-real-secret$/m);
   });

@@ -14,6 +14,8 @@ export interface KamalHostOptions {
   roles: { name: string; traefik: boolean }[];
   secrets: Record<string, string>;
   kamal: '1.x' | '0.16';
+  /** Accessories on this host (shell command lines), on the default bridge as Kamal 1.x ran them. */
+  accessories?: { name: string; image: string; cmd: string }[];
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -81,6 +83,7 @@ export function makeKamalHost(lab: Lab, host: LabHost, o: KamalHostOptions): voi
       ...(o.kamal === '1.x' ? [`mkdir -p .kamal/env/roles && (umask 077; ${envFiles})`] : []),
       traefikRun(lab),
       ...o.roles.map((r) => roleRun(o, r)),
+      ...(o.accessories ?? []).map((a) => `docker run --name ${o.service}-${a.name} --detach --restart unless-stopped --log-opt max-size=10m --label service=${o.service}-${a.name} ${a.image} ${a.cmd}`),
     ].join(' && '),
   );
 }
