@@ -45,9 +45,12 @@ export function hookEnv(plan: HookPlan, name: string, hosts: readonly string[], 
     KAMAL_HOSTS: hosts.join(','),
     // The workflow holds the deploy lock from before pre-deploy until before post-deploy.
     KAMAL_LOCK: String(UNDER_LOCK.has(name)),
-    KAMAL_COMMAND: plan.source.command,
     SEXTANT_DEPLOY_ID: plan.deployId,
   };
+  // As Kamal: `proxy reboot` is KAMAL_COMMAND=proxy KAMAL_SUBCOMMAND=reboot.
+  const [command = '', ...sub] = plan.source.command.split(' ');
+  env.KAMAL_COMMAND = command;
+  if (sub.length) env.KAMAL_SUBCOMMAND = sub.join(' ');
   if (plan.destination) env.KAMAL_DESTINATION = plan.destination;
   if (name === 'post-deploy') env.KAMAL_RUNTIME = String(Math.max(0, Math.round((now - Date.parse(plan.startedAt)) / 1000)));
   return env;

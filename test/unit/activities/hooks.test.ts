@@ -45,6 +45,13 @@ describe('activities/hooks: variables', () => {
     assert.equal(env.KAMAL_COMMAND, 'rollback');
     assert.equal(env.KAMAL_SERVICE_VERSION, 'app@v1');
     assert.equal(env.KAMAL_HOSTS, 'h1');
+    assert.equal(env.KAMAL_SUBCOMMAND, undefined);
+  });
+
+  it('splits a command of two words into KAMAL_COMMAND and KAMAL_SUBCOMMAND, as Kamal does', () => {
+    const env = hookEnv(plan({}, { command: 'proxy reboot' }), 'pre-proxy-reboot', ['h1']);
+    assert.equal(env.KAMAL_COMMAND, 'proxy');
+    assert.equal(env.KAMAL_SUBCOMMAND, 'reboot');
   });
 
   it('says the lock is held during the app-boot hooks too, and only then and in pre-deploy', () => {
