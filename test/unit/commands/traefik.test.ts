@@ -12,7 +12,7 @@ describe('commands/traefik', () => {
   it('switches in one remote command: stop Traefik, start kamal-proxy, or start Traefik again', () => {
     assert.equal(
       shellJoin(traefik.switchToProxy()),
-      `sh -c 'docker container stop "$1" >/dev/null 2>&1; docker container start "$2" >/dev/null || { docker container start "$1" >/dev/null 2>&1; exit 1; }' sh traefik kamal-proxy`,
+      `sh -c 'docker container stop --time 1 "$1" >/dev/null 2>&1; docker container start "$2" >/dev/null || { docker container start "$1" >/dev/null 2>&1; exit 1; }' sh traefik kamal-proxy`,
     );
   });
 });
