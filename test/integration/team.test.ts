@@ -82,7 +82,7 @@ describe('team mode: `sextant worker` processes on a shared Temporal', function 
     readFileSync(join(holds.dir, 'reached'), 'utf8').trim().split('\n').filter((l) => l.startsWith(`${key} `)).pop()!.split(' ')[2]!;
 
   before(async function () {
-    project = makeProject({ hosts: 3, env: { SEXTANT_TEMPORAL_NAMESPACE: namespace, SEXTANT_SECRET_KEY: randomBytes(32).toString('hex') } });
+    project = makeProject({ hosts: 2, env: { SEXTANT_TEMPORAL_NAMESPACE: namespace, SEXTANT_SECRET_KEY: randomBytes(32).toString('hex') } });
     [h1, h2] = project.hosts as [string, string];
     holds = new Holds(join(root(), 'holds'));
     lab = await labClient(project.lab);
