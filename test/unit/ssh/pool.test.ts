@@ -53,6 +53,19 @@ describe('ssh/SshPool (real sshd)', function () {
   let pool: SshPool;
   let target: SshTarget;
 
+  // Set once a test has ended (passed, failed or timed out), so that its polling loops stop
+  // instead of keeping mocha alive after a timeout.
+  let testOver = false;
+  beforeEach(() => (testOver = false));
+  afterEach(() => (testOver = true));
+  /** Polls until `done()`; gives up (throws) only when mocha has already ended the test. */
+  async function until(done: () => boolean): Promise<void> {
+    while (!done()) {
+      if (testOver) throw new Error('the test ended while waiting');
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  }
+
   before(async () => {
     sshd = await startSshd();
     dir = tmpDir('sextant-ssh-test-');
@@ -173,29 +186,35 @@ describe('ssh/SshPool (real sshd)', function () {
   });
 
   it('queues beyond the session limit instead of failing (sshd MaxSessions 10)', async () => {
-    // Every command marks itself running on the host, notes how many are running, and (until the
-    // gate opens) waits. The gate opens once 8 are running: then the pool must hold 8 sessions
-    // and queue the other 10, and no command may ever have seen more than 8 running.
+    // Every command marks itself running on the host, notes how many are running, and waits at
+    // its own gate. Once 8 run, the pool must hold 8 sessions and queue the other 10; the gates
+    // then open one at a time, and no command may ever have seen more than 8. (Opened all at
+    // once, the 8 ends can outpace sshd: it still counts a session whose channel close the pool
+    // has already seen, and refuses the next opens with "no more sessions".)
     const work = tmpDir('sextant-queue-');
     const running = path.join(work, 'running');
-    const gate = path.join(work, 'gate');
+    const gate = (i: number) => path.join(work, `gate-${i}`);
     fs.mkdirSync(running);
     const p = new SshPool({ knownHostsFile: path.join(dir, 'known_hosts') });
     try {
       const script = (i: number) =>
-        `touch ${running}/${i}; n=$(ls ${running} | wc -l); ${waitFor(gate)}; rm ${running}/${i}; [ -e ${gate} ] && echo ${i} $n`;
+        `touch ${running}/${i}; n=$(ls ${running} | wc -l); ${waitFor(gate(i))}; rm ${running}/${i}; [ -e ${gate(i)} ] && echo ${i} $n`;
       const calls = Array.from({ length: 18 }, (_, i) => p.exec(target, ['sh', '-c', script(i)]));
-      while (fs.readdirSync(running).length < 8) await new Promise((res) => setTimeout(res, 20));
+      calls.forEach((c) => c.catch(() => undefined)); // each is awaited below, in turn
+      await until(() => fs.readdirSync(running).length >= 8);
       const active = p.stats().activeSessions;
-      fs.writeFileSync(gate, '');
-      const results = await Promise.all(calls);
+      const results = [];
+      for (let i = 0; i < calls.length; i++) {
+        fs.writeFileSync(gate(i), '');
+        results.push(await calls[i]!);
+      }
       assert.strictEqual(active, 8, 'sessions held while 8 commands ran (the other 10 queued)');
       results.forEach((r, i) => assert.deepStrictEqual([r.code, r.stdout.split(' ')[0]], [0, String(i)], r.stderr));
       const seen = results.map((r) => Number(r.stdout.split(' ')[1]));
       assert.ok(Math.max(...seen) === 8, `at most 8 commands ran at once on the host: ${seen.join(' ')}`);
       assert.strictEqual(p.stats().connectionsOpened, 1);
     } finally {
-      fs.writeFileSync(gate, '');
+      for (let i = 0; i < 18; i++) fs.writeFileSync(gate(i), '');
       await p.close();
       fs.rmSync(work, { recursive: true, force: true });
     }
@@ -247,7 +266,7 @@ describe('ssh/SshPool (real sshd)', function () {
     assert.ok(pid > 0, 'the sleep was started');
     // `timeout` TERMs its process group, sleep included; wait for it to die (mocha's timeout
     // fails the test if it never does).
-    while (alive(pid)) await new Promise((res) => setTimeout(res, 20));
+    await until(() => !alive(pid));
     const err = await rejection(pool.execOrThrow(target, ['sleep', '100'], { timeoutSeconds: 1 }));
     assert.ok(err instanceof SshCommandError && err.timedOut);
     assert.match(err.message, /`sleep 100` timed out after 1s \(exit 124\)/);
