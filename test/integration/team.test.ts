@@ -67,9 +67,9 @@ describe('team mode: `sextant worker` processes on a shared Temporal', function 
     const output = () => `${stdout}${stderr}`;
     let exited = false;
     void cli.done.then(() => (exited = true));
-    const deadline = Date.now() + 60000;
+    // Until it polls or exits; a worker that hangs is caught by mocha's timeout.
     while (!/worker (\S+) polling/.test(stdout)) {
-      if (exited || Date.now() > deadline) throw new Error(`worker ${name} did not start polling:\n${output()}`);
+      if (exited) throw new Error(`worker ${name} exited before polling:\n${output()}`);
       await sleep(100);
     }
     const worker = { identity: /worker (\S+) polling/.exec(stdout)![1]!, child: cli.child, done: cli.done, output };
@@ -82,7 +82,7 @@ describe('team mode: `sextant worker` processes on a shared Temporal', function 
     readFileSync(join(holds.dir, 'reached'), 'utf8').trim().split('\n').filter((l) => l.startsWith(`${key} `)).pop()!.split(' ')[2]!;
 
   before(async function () {
-    project = makeProject({ hosts: 3, env: { SEXTANT_TEMPORAL_NAMESPACE: namespace, SEXTANT_SECRET_KEY: randomBytes(32).toString('hex') } });
+    project = makeProject({ hosts: 2, env: { SEXTANT_TEMPORAL_NAMESPACE: namespace, SEXTANT_SECRET_KEY: randomBytes(32).toString('hex') } });
     [h1, h2] = project.hosts as [string, string];
     holds = new Holds(join(root(), 'holds'));
     lab = await labClient(project.lab);
@@ -153,15 +153,21 @@ describe('team mode: `sextant worker` processes on a shared Temporal', function 
     await assertSettled(project, everyHost(project, version));
   });
 
-  it('SIGTERM to an idle worker stops it promptly, exit 0, saying what happens to running steps', async function () {
+  it('SIGTERM to an idle worker stops it by draining, exit 0, saying what happens to running steps', async function () {
     const worker = workers.find((w) => w.child.exitCode === null && w.child.signalCode === null)!;
-    const started = Date.now();
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    assert.deepEqual(pending, [], 'no step is running: the worker is idle');
     worker.child.kill('SIGTERM');
     const r = await worker.done;
-    assert.equal(r.code, 0, worker.output());
-    assert.ok(Date.now() - started < 10000, `stopped in ${Date.now() - started} ms`);
-    assert.match(worker.output(), /SIGTERM: stopping\. Running steps get \d+ s to finish, then are handed back/);
-    assert.match(worker.output(), /worker stopped/);
+    const out = worker.output();
+    // Exit 0 after "worker stopped" means runWorkers returned: every Temporal worker drained
+    // (its pollers ended, nothing in flight) and the SSH pool and connection were closed; the
+    // forced paths exit otherwise (a second signal: 143; the force time: an error, exit 5).
+    assert.deepEqual([r.code, r.signal], [0, null], out);
+    const stopping = out.search(/SIGTERM: stopping\. Running steps get \d+ s to finish, then are handed back/);
+    assert.ok(stopping >= 0, out);
+    assert.ok(out.indexOf('worker stopped', stopping) > stopping, `"worker stopped" after the SIGTERM notice:\n${out}`);
+    assert.doesNotMatch(out, /again: stopping now|worker stopped: |Timed out while waiting for worker to shutdown/);
   });
 
   it('a worker with another SEXTANT_SECRET_KEY fails the step at once, naming the secret and the worker', async function () {

@@ -22,6 +22,23 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
+/**
+ * Shell: wait until `file` exists. The loop gives up after a minute only so that a failed test
+ * leaves no process behind on the machine; the commands using it check the file again.
+ */
+function waitFor(file: string): string {
+  return `i=0; while [ ! -e ${file} ] && [ $i -lt 3000 ]; do sleep 0.02; i=$((i+1)); done`;
+}
+
+/** The process exists and is not a zombie (a killed child of a reparented shell can linger as one). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 function sshKeygenFingerprint(pubKeyLine: string): string {
   const f = path.join(tmpDir('sextant-fp-'), 'k.pub');
   fs.writeFileSync(f, `${pubKeyLine}\n`);
@@ -35,6 +52,19 @@ describe('ssh/SshPool (real sshd)', function () {
   let dir: string;
   let pool: SshPool;
   let target: SshTarget;
+
+  // Set once a test has ended (passed, failed or timed out), so that its polling loops stop
+  // instead of keeping mocha alive after a timeout.
+  let testOver = false;
+  beforeEach(() => (testOver = false));
+  afterEach(() => (testOver = true));
+  /** Polls until `done()`; gives up (throws) only when mocha has already ended the test. */
+  async function until(done: () => boolean): Promise<void> {
+    while (!done()) {
+      if (testOver) throw new Error('the test ended while waiting');
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  }
 
   before(async () => {
     sshd = await startSshd();
@@ -75,19 +105,24 @@ describe('ssh/SshPool (real sshd)', function () {
   });
 
   it('streams stdout and stderr as they arrive', async () => {
-    const events: Array<[string, string, number]> = [];
-    const t0 = Date.now();
-    const r = await pool.exec(target, ['sh', '-c', 'echo one; echo e1 >&2; sleep 0.6; echo two; echo e2 >&2'], {
-      onStdout: (c) => events.push(['out', c.toString(), Date.now() - t0]),
-      onStderr: (c) => events.push(['err', c.toString(), Date.now() - t0]),
+    // The command prints its first lines, then waits for an acknowledgement that only the
+    // callbacks write, once both lines reached them: it can finish only if they were streamed
+    // while it ran (collected output would never be acknowledged and the test would time out).
+    const ack = path.join(tmpDir('sextant-stream-'), 'ack');
+    const events: Array<[string, string]> = [];
+    const acknowledge = () => {
+      const got = (kind: string, text: string) => events.some((e) => e[0] === kind && e[1].includes(text));
+      if (got('out', 'one') && got('err', 'e1')) fs.writeFileSync(ack, '');
+    };
+    const script = `echo one; echo e1 >&2; ${waitFor(ack)}; [ -e ${ack} ] && echo two || echo never-acknowledged; echo e2 >&2`;
+    const r = await pool.exec(target, ['sh', '-c', script], {
+      onStdout: (c) => (events.push(['out', c.toString()]), acknowledge()),
+      onStderr: (c) => (events.push(['err', c.toString()]), acknowledge()),
     });
-    const total = Date.now() - t0;
-    const first = events.find((e) => e[0] === 'out' && e[1].includes('one'))!;
-    const firstErr = events.find((e) => e[0] === 'err' && e[1].includes('e1'))!;
-    assert.ok(total - first[2] >= 400, `stdout chunk came at ${first[2]} ms of ${total} ms`);
-    assert.ok(total - firstErr[2] >= 400, `stderr chunk came at ${firstErr[2]} ms of ${total} ms`);
-    assert.strictEqual(r.stdout, 'one\ntwo\n');
+    assert.strictEqual(r.stdout, 'one\ntwo\n', 'the command saw the acknowledgement of its first lines');
     assert.strictEqual(r.stderr, 'e1\ne2\n');
+    assert.ok(!events.some((e) => e[1].includes('one') && e[1].includes('two')), `"one" and "two" came as separate chunks: ${JSON.stringify(events)}`);
+    fs.rmSync(path.dirname(ack), { recursive: true, force: true });
   });
 
   it('feeds stdin byte-exactly, and closes it when none is given', async () => {
@@ -151,19 +186,37 @@ describe('ssh/SshPool (real sshd)', function () {
   });
 
   it('queues beyond the session limit instead of failing (sshd MaxSessions 10)', async () => {
+    // Every command marks itself running on the host, notes how many are running, and waits at
+    // its own gate. Once 8 run, the pool must hold 8 sessions and queue the other 10; the gates
+    // then open one at a time, and no command may ever have seen more than 8. (Opened all at
+    // once, the 8 ends can outpace sshd: it still counts a session whose channel close the pool
+    // has already seen, and refuses the next opens with "no more sessions".)
+    const work = tmpDir('sextant-queue-');
+    const running = path.join(work, 'running');
+    const gate = (i: number) => path.join(work, `gate-${i}`);
+    fs.mkdirSync(running);
     const p = new SshPool({ knownHostsFile: path.join(dir, 'known_hosts') });
     try {
-      let peak = 0;
-      const sampler = setInterval(() => (peak = Math.max(peak, p.stats().activeSessions)), 5);
-      const t0 = Date.now();
-      const results = await Promise.all(Array.from({ length: 18 }, (_, i) => p.exec(target, ['sh', '-c', `sleep 0.3; echo ${i}`])));
-      clearInterval(sampler);
-      results.forEach((r, i) => assert.deepStrictEqual([r.code, r.stdout], [0, `${i}\n`], r.stderr));
+      const script = (i: number) =>
+        `touch ${running}/${i}; n=$(ls ${running} | wc -l); ${waitFor(gate(i))}; rm ${running}/${i}; [ -e ${gate(i)} ] && echo ${i} $n`;
+      const calls = Array.from({ length: 18 }, (_, i) => p.exec(target, ['sh', '-c', script(i)]));
+      calls.forEach((c) => c.catch(() => undefined)); // each is awaited below, in turn
+      await until(() => fs.readdirSync(running).length >= 8);
+      const active = p.stats().activeSessions;
+      const results = [];
+      for (let i = 0; i < calls.length; i++) {
+        fs.writeFileSync(gate(i), '');
+        results.push(await calls[i]!);
+      }
+      assert.strictEqual(active, 8, 'sessions held while 8 commands ran (the other 10 queued)');
+      results.forEach((r, i) => assert.deepStrictEqual([r.code, r.stdout.split(' ')[0]], [0, String(i)], r.stderr));
+      const seen = results.map((r) => Number(r.stdout.split(' ')[1]));
+      assert.ok(Math.max(...seen) === 8, `at most 8 commands ran at once on the host: ${seen.join(' ')}`);
       assert.strictEqual(p.stats().connectionsOpened, 1);
-      assert.ok(peak <= 8 && peak >= 2, `peak sessions ${peak}`);
-      assert.ok(Date.now() - t0 >= 900, 'three waves (8 + 8 + 2 sessions)');
     } finally {
+      for (let i = 0; i < 18; i++) fs.writeFileSync(gate(i), '');
       await p.close();
+      fs.rmSync(work, { recursive: true, force: true });
     }
   });
 
@@ -202,36 +255,48 @@ describe('ssh/SshPool (real sshd)', function () {
   });
 
   it('timeoutSeconds bounds the remote process', async () => {
-    const marker = `100.${process.pid % 1000}${Date.now() % 1000}`;
-    const t0 = Date.now();
-    const r = await pool.exec(target, ['sh', '-c', `sleep ${marker}; echo done`], { timeoutSeconds: 1 });
-    assert.ok(Date.now() - t0 < 4000, `took ${Date.now() - t0} ms`);
-    assert.deepStrictEqual([r.code, r.timedOut, r.stdout], [124, true, '']);
-    await new Promise((res) => setTimeout(res, 100));
-    assert.throws(() => execFileSync('pgrep', ['-f', `sleep ${marker}`]), 'remote sleep was killed');
+    // A 100 s sleep under a 1 s timeout: the call can settle before mocha's 20 s only through
+    // the remote timeout (the local deadline, 16 s, would reject with an SshError instead).
+    let pid = 0;
+    const r = await pool.exec(target, ['sh', '-c', 'sleep 100 & echo $!; wait; echo done'], {
+      timeoutSeconds: 1,
+      onStdout: (c) => (pid ||= Number(c.toString().trim())),
+    });
+    assert.deepStrictEqual([r.code, r.timedOut, r.stdout], [124, true, `${pid}\n`], 'ended by the timeout, before "done"');
+    assert.ok(pid > 0, 'the sleep was started');
+    // `timeout` TERMs its process group, sleep included; wait for it to die (mocha's timeout
+    // fails the test if it never does).
+    await until(() => !alive(pid));
     const err = await rejection(pool.execOrThrow(target, ['sleep', '100'], { timeoutSeconds: 1 }));
     assert.ok(err instanceof SshCommandError && err.timedOut);
     assert.match(err.message, /`sleep 100` timed out after 1s \(exit 124\)/);
   });
 
   it('abort rejects at once; the session slot stays taken until sshd closes the channel', async () => {
+    const work = tmpDir('sextant-abort-');
+    const gate = path.join(work, 'gate');
+    const ended = path.join(work, 'ended');
     const p = new SshPool({ knownHostsFile: path.join(dir, 'known_hosts'), maxSessionsPerConnection: 1 });
     try {
+      // The command cannot end before the gate opens (the test opens it only after the abort).
       const ac = new AbortController();
-      setTimeout(() => ac.abort(), 200);
-      const t0 = Date.now();
-      const err = await rejection(p.exec(target, ['sleep', '1.5'], { signal: ac.signal }));
+      const script = `echo started; ${waitFor(gate)}; [ -e ${gate} ] && touch ${ended}`;
+      const err = await rejection(p.exec(target, ['sh', '-c', script], { signal: ac.signal, onStdout: () => ac.abort() }));
       assert.strictEqual(err.name, 'AbortError');
-      assert.ok(Date.now() - t0 < 1000, `abort took ${Date.now() - t0} ms`);
-      // sshd refuses "signal" for root logins, so the remote sleep runs on and holds its session;
-      // the next call queues behind it instead of failing.
-      assert.strictEqual((await p.exec(target, ['echo', 'still fine'])).stdout, 'still fine\n');
-      assert.ok(Date.now() - t0 >= 1400, `next call ran after ${Date.now() - t0} ms`);
+      assert.ok(!fs.existsSync(ended), 'the call rejected before the command ended');
+      // sshd refuses "signal" for root logins, so the remote command runs on and holds its
+      // session: the slot is still taken, and the next call queues behind it instead of failing.
+      assert.strictEqual(p.stats().activeSessions, 1, 'the aborted session still holds its slot');
+      const next = p.exec(target, ['sh', '-c', `[ -e ${ended} ] && echo after || echo before`]);
+      fs.writeFileSync(gate, '');
+      assert.strictEqual((await next).stdout, 'after\n', 'the next call ran only once the aborted command had ended');
       const pre = new AbortController();
       pre.abort();
       assert.strictEqual((await rejection(p.exec(target, ['true'], { signal: pre.signal }))).name, 'AbortError');
     } finally {
+      fs.writeFileSync(gate, '');
       await p.close();
+      fs.rmSync(work, { recursive: true, force: true });
     }
   });
 
