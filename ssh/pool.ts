@@ -46,6 +46,10 @@ interface HostState {
 }
 
 const NOT_CONNECTED = /Not connected|No response from server/i;
+// sshd refuses a session over its MaxSessions, and counts a closed one a moment after the pool
+// has seen its channel close: when many end at once, the freed slots' opens can come too early.
+const SESSION_REFUSED = /Channel open failure/i;
+const REFUSED_RETRIES = 40;
 
 export class SshPool {
   private readonly hosts = new Map<string, HostState>();
@@ -256,12 +260,17 @@ export class SshPool {
    */
   private async start<T>(target: SshTarget, st: HostState, open: (c: Connection) => Promise<T>): Promise<{ conn: Connection; value: T }> {
     const dest = destination(target);
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0, refused = 0; ; attempt++) {
       const conn = await this.connection(target, st);
       try {
         return { conn, value: await open(conn) };
       } catch (err) {
         const message = (err as Error)?.message ?? String(err);
+        if (SESSION_REFUSED.test(message) && !conn.closed && refused < REFUSED_RETRIES) {
+          await new Promise((res) => setTimeout(res, Math.min(500, 25 * 2 ** refused++)));
+          attempt--;
+          continue;
+        }
         const dead = conn.closed || NOT_CONNECTED.test(message);
         if (dead) {
           if (st.current === conn) st.current = undefined;

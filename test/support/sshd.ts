@@ -74,7 +74,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** `extraConfig`: more sshd_config lines (e.g. `SetEnv PATH=...` for a host without some tool). */
+/** `extraConfig`: more sshd_config lines (e.g. `SetEnv PATH=...` for a host without some tool, `MaxSessions 2`). */
 export async function startSshd(extraConfig: string[] = []): Promise<Sshd> {
   if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} not found (apt-get install openssh-server)`);
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -94,6 +94,8 @@ export async function startSshd(extraConfig: string[] = []): Promise<Sshd> {
   fs.writeFileSync(
     config,
     [
+      // sshd takes the first value of a keyword: extra lines go first, to override the defaults.
+      ...extraConfig,
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKey}`,
@@ -109,7 +111,6 @@ export async function startSshd(extraConfig: string[] = []): Promise<Sshd> {
       'MaxStartups 100:30:200',
       'LogLevel VERBOSE',
       `Subsystem sftp ${sftpServer}`,
-      ...extraConfig,
       '',
     ].join('\n'),
   );

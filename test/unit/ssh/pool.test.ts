@@ -220,6 +220,30 @@ describe('ssh/SshPool (real sshd)', function () {
     }
   });
 
+  it('waits and opens again when sshd refuses a session (over its MaxSessions, or counting a closed one late)', async () => {
+    // sshd allows 2 sessions, the pool 4: the third and fourth opens are refused until the first
+    // two commands end, and must then run, not fail.
+    const strict = await startSshd(['MaxSessions 2']);
+    const work = tmpDir('sextant-refused-');
+    const gate = (i: number) => path.join(work, `gate-${i}`);
+    const p = new SshPool({ knownHostsFile: path.join(work, 'known_hosts'), maxSessionsPerConnection: 4 });
+    const t = { ...target, port: strict.port, keys: [strict.clientKey] };
+    try {
+      const calls = [0, 1, 2, 3].map((i) => p.exec(t, ['sh', '-c', `touch ${work}/running-${i}; ${waitFor(gate(i))}; echo ${i}`]));
+      calls.forEach((c) => c.catch(() => undefined)); // awaited below
+      await until(() => fs.existsSync(path.join(work, 'running-0')) && fs.existsSync(path.join(work, 'running-1')));
+      assert.ok(!fs.existsSync(path.join(work, 'running-2')) && !fs.existsSync(path.join(work, 'running-3')), 'sshd ran only two at once');
+      for (let i = 0; i < 4; i++) fs.writeFileSync(gate(i), '');
+      const results = await Promise.all(calls);
+      assert.deepStrictEqual(results.map((r) => [r.code, r.stdout.trim()]), [[0, '0'], [0, '1'], [0, '2'], [0, '3']]);
+    } finally {
+      for (let i = 0; i < 4; i++) fs.writeFileSync(gate(i), '');
+      await p.close();
+      await strict.stop();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('uploads atomically with the given mode, creating parent dirs', async () => {
     const file = path.join(dir, 'remote', 'a', 'b', 'app.env');
     await pool.upload(target, file, 'SECRET=1\n', 0o600);
