@@ -78,7 +78,7 @@ describe('proxy commands', function () {
     assert.equal(done.code, 0, done.stdout + done.stderr);
     // Hooks around each host, in order, and each host answered before the next one's reboot began.
     assert.deepEqual(readFileSync(join(gate(), 'hooks.log'), 'utf8').trim().split('\n'), a.hosts.flatMap((h) => [`pre ${h}`, `post ${h} v1`]));
-    const windows = a.hosts.map((h) => report.failuresByUrl[`http://${h}/version`] ?? []).map((t) => (t.length ? [Math.min(...t), Math.max(...t)] : null));
+    const windows = a.hosts.map((h) => (report.failureSpans[`http://${h}/version`] ?? []).map((f) => f.failedAt)).map((t) => (t.length ? [Math.min(...t), Math.max(...t)] : null));
     assert.ok(windows.filter(Boolean).length >= 2, `the load saw the hosts go down during their reboots: ${JSON.stringify(windows)}`);
     for (let i = 0; i < windows.length; i++) {
       for (let j = i + 1; j < windows.length; j++) {

@@ -65,8 +65,11 @@ describe('upgrade from Kamal 1.x / 0.16', function () {
   });
 
   after(function () {
-    for (const h of project.hosts) removeService(host(h), project.service);
-    onHost(host(project.hosts[1]!), `docker rm -f ${project.service}-cache >/dev/null 2>&1; true`);
+    for (const h of project.hosts) {
+      removeService(host(h), project.service);
+      // A failed run may leave Traefik on port 80, which the next test file's kamal-proxy needs.
+      onHost(host(h), `docker rm -f traefik kamal-proxy-upgrade ${project.service}-cache >/dev/null 2>&1; true`);
+    }
   });
 
   it('a host whose app kamal-proxy cannot health-check keeps Traefik, and nothing is switched', async function () {

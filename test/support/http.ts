@@ -26,10 +26,10 @@ export interface LoadReport {
   latenciesMs: number[];
   /** When each request of latenciesMs started (ms since the epoch), in the same order. */
   startedAtMs: number[];
-  /** Failed requests per URL, with when each failed (ms since the epoch). */
-  failuresByUrl: Record<string, number[]>;
-  /** The same failures as spans: when each failed request was sent and when it failed. */
+  /** Failed requests per URL: when each was sent and when it failed (ms since the epoch). */
   failureSpans: Record<string, { sentAt: number; failedAt: number }[]>;
+  /** When each request answered with 200 was sent, per URL. */
+  answeredByUrl: Record<string, number[]>;
 }
 
 /**
@@ -37,11 +37,10 @@ export interface LoadReport {
  * Bounded: stops by itself after `maxSeconds`.
  */
 export function startLoad(urls: string[], maxSeconds = 600, headers: Record<string, string> = {}): { stop(): Promise<LoadReport> } {
-  const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [], startedAtMs: [], failuresByUrl: {}, failureSpans: {} };
+  const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [], startedAtMs: [], failureSpans: {}, answeredByUrl: {} };
   const failed = (url: string, sentAt: number, why: string) => {
     const failedAt = Date.now();
     report.failures++;
-    (report.failuresByUrl[url] ??= []).push(failedAt);
     (report.failureSpans[url] ??= []).push({ sentAt, failedAt });
     if (report.failureSamples.length < 10) report.failureSamples.push(`${url}: ${why}`);
   };
@@ -58,6 +57,7 @@ export function startLoad(urls: string[], maxSeconds = 600, headers: Record<stri
         if (res.status !== 200) {
           failed(url, started, `HTTP ${res.status} ${res.body.slice(0, 100)}`);
         } else {
+          (report.answeredByUrl[url] ??= []).push(started);
           const key = res.body.trim();
           report.bodies[key] = (report.bodies[key] ?? 0) + 1;
         }
