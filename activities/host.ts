@@ -111,11 +111,12 @@ export function createHostActivities(deps: HostDeps) {
     /** The `kamal` network and a running kamal-proxy. */
     async ensureProxy(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
-      if ((await r.run(network.inspectNetwork())).code !== 0) {
+      // Both looks at once: on a set-up host (most deploys) they are all this step does.
+      const [net, state] = await Promise.all([r.run(network.inspectNetwork()), r.run(proxy.inspect())]);
+      if (net.code !== 0) {
         const res = await r.run(network.createNetwork());
         if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`creating the ${NETWORK} network on ${host}: ${res.stderr.trim()}`);
       }
-      const state = await r.run(proxy.inspect());
       if (state.code === 0) {
         if ((JSON.parse(state.stdout) as { status: string }).status !== 'running') await r.ok(proxy.start());
         return;
