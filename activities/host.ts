@@ -277,12 +277,24 @@ export function createHostActivities(deps: HostDeps) {
       return { state: 'starting', logs: '' };
     },
 
-    /** Stops every other running container of the role (the versions this deploy replaced). */
-    async stopOldContainers(plan: Plan, host: string, roleName: string, container: string): Promise<void> {
+    /**
+     * Stops every other running container of the role (the versions this deploy replaced). With
+     * `prune`, then prunes the role's stopped containers and the service's unused images in the
+     * same step, as the deploy's prune does, keeping `prune.keep` (what the host ran before: it
+     * rolls back there if a later host fails) as one of the retained.
+     */
+    async stopOldContainers(plan: Plan, host: string, roleName: string, container: string, prune?: { keep: string | null }): Promise<void> {
       const r = on(plan, host);
       const stopTimeout = roleOf(plan, roleName).stopTimeout;
-      const old = (await containersOf(r, plan, roleName)).filter((c) => c.name !== container && c.state === 'running');
+      const all = await containersOf(r, plan, roleName);
+      const old = all.filter((c) => c.name !== container && c.state === 'running');
       await Promise.all(old.map((c) => r.ok(app.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 })));
+      if (!prune) return;
+      // The list is still right once the stopped ones read as exited: no second look needed.
+      const now = all.map((c) => (old.includes(c) ? { ...c, state: 'exited' } : c));
+      const keep = now.filter((c) => c.name === prune.keep && c.state !== 'running').map((c) => c.name);
+      await pruneRole(r, plan, now, Math.max(0, plan.retainContainers - keep.length), keep);
+      await pruneImages(r, plan);
     },
 
     /** Takes away the container that failed its health check: see putAway. */
