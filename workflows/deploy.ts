@@ -29,6 +29,8 @@ const LOCK_WHILE_PULLING_PATCH = 'lock-while-pulling';
  * while the lock is released (deploys recorded before pruned every host after the last batch).
  */
 const PRUNE_WITH_STOP_PATCH = 'prune-with-stop';
+/** A plan that found no hook in the checkout runs no hook steps (older deploys ran each one). */
+const NO_HOOK_STEPS_PATCH = 'no-hook-steps-without-hooks';
 
 export interface DeployOptions {
   rollbackOnFailure: boolean;
@@ -68,7 +70,10 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
   const step = (h: string, s: HostStep, version?: string) => {
     status.hosts[h] = { step: s, version: version ?? status.hosts[h]?.version ?? null };
   };
-  const hook = (name: string, on: string[] = hosts) => local.runHook(plan, name, on);
+  const hooks = !patched(NO_HOOK_STEPS_PATCH) || plan.source.anyHook !== false;
+  const hook = async (name: string, on: string[] = hosts) => {
+    if (hooks) await local.runHook(plan, name, on);
+  };
 
   const switched: Switched[] = [];
   /** Hosts and roles this deploy booted a container on: they get its outcome in their audit log. */
