@@ -3,7 +3,8 @@
 // variables (KAMAL_RUNTIME aside) and the same SEXTANT_DEPLOY_ID. See docs/hooks.md.
 import { ApplicationFailure } from '@temporalio/activity';
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
+import { DEPLOY_HOOKS, hookFile } from '../plan/hooks';
 import type { Plan } from '../plan/types';
 import { lastLines, runLocal } from './local-exec';
 
@@ -12,8 +13,6 @@ export type HookPlan = Pick<Plan, 'deployId' | 'service' | 'destination' | 'vers
   source: Pick<Plan['source'], 'cwd' | 'hooksPath' | 'skipHooks' | 'performer' | 'command'>;
 };
 
-/** A deploy's hooks in the order the workflow runs them (the app-boot pair once per boot batch). */
-export const DEPLOY_HOOKS = ['pre-connect', 'pre-build', 'pre-deploy', 'pre-app-boot', 'post-app-boot', 'post-deploy'] as const;
 
 /** Hooks that run while the deploy holds its lock. */
 const UNDER_LOCK = new Set(['pre-deploy', 'pre-app-boot', 'post-app-boot']);
@@ -56,10 +55,6 @@ export function hookEnv(plan: HookPlan, name: string, hosts: readonly string[], 
   return env;
 }
 
-function hookFile(plan: HookPlan, name: string): string {
-  return resolve(plan.source.cwd, plan.source.hooksPath, name);
-}
-
 /** The hooks this plan's deploy runs (pre-build only when it builds). */
 function plannedHooks(plan: HookPlan): string[] {
   return DEPLOY_HOOKS.filter((h) => h !== 'pre-build' || plan.build !== null);
@@ -78,7 +73,7 @@ function stats(file: string): Stats | null {
  * anyway and fail with "Permission denied"; this says which file and how to fix it.
  */
 function hookProblem(plan: HookPlan, name: string): string | null {
-  const file = hookFile(plan, name);
+  const file = hookFile(plan.source, name);
   const st = stats(file);
   if (!st) return null;
   const shown = relative(plan.source.cwd, file) || file;
@@ -102,7 +97,7 @@ export async function runHookFile(plan: HookPlan, name: string, hosts: readonly 
     const problem = hookProblem(plan, h);
     if (problem) throw ApplicationFailure.nonRetryable(problem, 'HookFailed');
   }
-  const file = hookFile(plan, name);
+  const file = hookFile(plan.source, name);
   if (!stats(file)) return { ran: false, output: '' };
   // Leftovers in the worker's environment (from whoever started it) must not pose as this deploy's.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !HOOK_VARIABLES.includes(k)));

@@ -70,6 +70,21 @@ export async function ensureNetwork(r: Remote): Promise<void> {
   if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`creating the ${NETWORK} network on ${r.host}: ${res.stderr.trim()}`);
 }
 
+/**
+ * Undoes a boot on the way back. This deploy's own container is removed. A rollback's reused one
+ * (another deploy's) is stopped while another container of the role runs, as it was before the
+ * rollback; alone, it was serving already (a rollback to the running version) and stays.
+ */
+async function putAway(r: Remote, plan: Plan, role: RolePlan, container: string): Promise<void> {
+  const all = await containersOf(r, plan, role.name);
+  const c = all.find((x) => x.name === container);
+  if (!c) return;
+  if (c.deployId === plan.deployId) await r.ok(app.forceRemove(container));
+  else if (plan.kind === 'rollback' && c.state === 'running' && all.some((x) => x !== c && x.state === 'running')) {
+    await r.ok(app.stop(container, role.stopTimeout), { timeoutSeconds: role.stopTimeout + 30 });
+  }
+}
+
 /** What `docker pull` says when it needs (other) credentials. */
 const REGISTRY_WANTS_LOGIN = /unauthorized|authentication required|no basic auth credentials|denied|docker login/i;
 
@@ -118,8 +133,8 @@ export function createHostActivities(deps: HostDeps) {
     /** The `kamal` network and a running kamal-proxy. */
     async ensureProxy(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
-      await ensureNetwork(r);
-      const state = await r.run(proxy.inspect());
+      // Both looks at once: on a set-up host (most deploys) they are all this step does.
+      const [, state] = await Promise.all([ensureNetwork(r), r.run(proxy.inspect())]);
       if (state.code === 0) {
         if ((JSON.parse(state.stdout) as { status: string }).status !== 'running') await r.ok(proxy.start());
         return;
@@ -172,7 +187,11 @@ export function createHostActivities(deps: HostDeps) {
       await r.upload(lock.lockDetailsFile(scope), lock.encodeLockDetails(text), 0o644);
     },
 
-    /** Starts this deploy's container of `role` (renaming a same-named older one, as Kamal does). */
+    /**
+     * Starts this deploy's container of `role` (renaming a same-named older one, as Kamal does).
+     * A rollback starts the version's existing container again instead (Kamal 1's `docker start
+     * || docker run`): no rename, no new container; `docker run` only if it is gone.
+     */
     async bootContainer(plan: Plan, host: string, roleName: string): Promise<BootResult> {
       const r = on(plan, host);
       const role = roleOf(plan, roleName);
@@ -181,7 +200,8 @@ export function createHostActivities(deps: HostDeps) {
       // The env file is the same for every attempt: write it while the host lists the role's containers.
       const env = app.writeEnvFile(scope, openMap(deps.sealKey(), role.env.secret));
       const [all] = await Promise.all([containersOf(r, plan, roleName), r.ok(env.argv, { stdin: env.stdin })]);
-      const mine = all.find((c) => c.name === name && c.deployId === plan.deployId);
+      // A rollback takes the version's container as it is, whoever booted it.
+      const mine = all.find((c) => c.name === name && (plan.kind === 'rollback' || c.deployId === plan.deployId));
       const running = all.filter((c) => c.state === 'running' && c !== mine);
       let previous: ContainerRef | null = running[0] ? { name: running[0].name, version: versionFromName(scope, running[0].name) ?? running[0].name } : null;
       if (mine) {
@@ -260,23 +280,32 @@ export function createHostActivities(deps: HostDeps) {
       return { state: 'starting', logs: '' };
     },
 
-    /** Stops every other running container of the role (the versions this deploy replaced). */
-    async stopOldContainers(plan: Plan, host: string, roleName: string, container: string): Promise<void> {
+    /**
+     * Stops every other running container of the role (the versions this deploy replaced). With
+     * `prune`, then prunes the role's stopped containers and the service's unused images in the
+     * same step, as the deploy's prune does, keeping `prune.keep` (what the host ran before: it
+     * rolls back there if a later host fails) as one of the retained.
+     */
+    async stopOldContainers(plan: Plan, host: string, roleName: string, container: string, prune?: { keep: string | null }): Promise<void> {
       const r = on(plan, host);
       const stopTimeout = roleOf(plan, roleName).stopTimeout;
-      const old = (await containersOf(r, plan, roleName)).filter((c) => c.name !== container && c.state === 'running');
+      const all = await containersOf(r, plan, roleName);
+      const old = all.filter((c) => c.name !== container && c.state === 'running');
       await Promise.all(old.map((c) => r.ok(app.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 })));
+      if (!prune) return;
+      // The list is still right once the stopped ones read as exited: no second look needed.
+      const now = all.map((c) => (old.includes(c) ? { ...c, state: 'exited' } : c));
+      const keep = now.filter((c) => c.name === prune.keep && c.state !== 'running').map((c) => c.name);
+      await pruneRole(r, plan, now, Math.max(0, plan.retainContainers - keep.length), keep);
+      await pruneImages(r, plan);
     },
 
-    /** Removes this deploy's container after it failed its health check (never another deploy's). */
-    async discardContainer(plan: Plan, host: string, _role: string, container: string): Promise<void> {
-      const r = on(plan, host);
-      const c = await inspect(r, container);
-      if (!c || c.deployId !== plan.deployId) return;
-      await r.ok(app.forceRemove(container));
+    /** Takes away the container that failed its health check: see putAway. */
+    async discardContainer(plan: Plan, host: string, roleName: string, container: string): Promise<void> {
+      await putAway(on(plan, host), plan, roleOf(plan, roleName), container);
     },
 
-    /** Puts a switched host back on what it ran before this deploy, then removes the new container. */
+    /** Puts a switched host back on what it ran before this deploy, then puts the booted container away. */
     async revertHost(plan: Plan, host: string, roleName: string, boot: BootResult): Promise<void> {
       const r = on(plan, host);
       const role = roleOf(plan, roleName);
@@ -293,8 +322,7 @@ export function createHostActivities(deps: HostDeps) {
       } else if (role.proxy) {
         await r.run(proxy.remove(proxyServiceName(scopeOf(plan, roleName))));
       }
-      const c = await inspect(r, boot.container);
-      if (c && c.deployId === plan.deployId) await r.ok(app.forceRemove(boot.container));
+      await putAway(r, plan, role, boot.container);
     },
 
     /**

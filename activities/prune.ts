@@ -8,8 +8,8 @@ import type { Remote } from './remote';
 /** Kamal's `prune all | images | containers`. */
 export type PruneWhat = 'all' | 'images' | 'containers';
 
-export async function pruneRole(r: Remote, plan: Plan, containers: readonly ContainerSummary[], retain = plan.retainContainers): Promise<void> {
-  const doomed = prune.selectContainersToPrune(containers, retain);
+export async function pruneRole(r: Remote, plan: Plan, containers: readonly ContainerSummary[], retain = plan.retainContainers, protect: readonly string[] = []): Promise<void> {
+  const doomed = prune.selectContainersToPrune(containers, retain, protect);
   if (doomed.length) await r.ok(prune.removeContainers(doomed));
 }
 

@@ -7,6 +7,7 @@ import { credentialValue, roles, type Config } from '../config';
 import { imageRepository } from '../commands/naming';
 import type { ProxyRunParams } from '../commands/proxy';
 import type { RoleProxy } from '../config/roles';
+import { anyDeployHook } from './hooks';
 import { sealMap, sealValue } from './seal';
 import { selectRoles, type Selection } from './select';
 import type { BuildPlan, Plan, ProxyRoute, RolePlan } from './types';
@@ -120,7 +121,15 @@ export function buildPlan(o: PlanOptions): Plan {
       o.kind === 'deploy' && !o.skipPush
         ? buildSettings(config, secrets, sealKey)
         : null,
-    source: { queue: o.localQueue, cwd: o.cwd, performer: performer(o.cwd), hooksPath: config.hooks_path, skipHooks: o.skipHooks, command: o.command },
+    source: {
+      queue: o.localQueue,
+      cwd: o.cwd,
+      performer: performer(o.cwd),
+      hooksPath: config.hooks_path,
+      skipHooks: o.skipHooks,
+      anyHook: !o.skipHooks && anyDeployHook({ cwd: o.cwd, hooksPath: config.hooks_path }),
+      command: o.command,
+    },
     startedAt: now.toISOString(),
   };
 }

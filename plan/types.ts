@@ -78,6 +78,8 @@ export interface Plan {
     performer: string;
     hooksPath: string;
     skipHooks: boolean;
+    /** Whether the checkout had any deploy hook (and hooks were not skipped) when planned; absent in older plans. */
+    anyHook?: boolean;
     command: string;
   };
   startedAt: string;

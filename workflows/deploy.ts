@@ -24,6 +24,13 @@ import type { DeployStatus, HostStep } from './status';
 const APP_BOOT_HOOKS_PATCH = 'app-boot-hooks';
 /** The on-host lock is taken while the hosts pull (deploys recorded before pulled first). */
 const LOCK_WHILE_PULLING_PATCH = 'lock-while-pulling';
+/**
+ * Each host prunes in the step that stops its old container, and the outcome lines are written
+ * while the lock is released (deploys recorded before pruned every host after the last batch).
+ */
+const PRUNE_WITH_STOP_PATCH = 'prune-with-stop';
+/** A plan that found no hook in the checkout runs no hook steps (older deploys ran each one). */
+const NO_HOOK_STEPS_PATCH = 'no-hook-steps-without-hooks';
 
 export interface DeployOptions {
   rollbackOnFailure: boolean;
@@ -63,12 +70,16 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
   const step = (h: string, s: HostStep, version?: string) => {
     status.hosts[h] = { step: s, version: version ?? status.hosts[h]?.version ?? null };
   };
-  const hook = (name: string, on: string[] = hosts) => local.runHook(plan, name, on);
+  const hooks = !patched(NO_HOOK_STEPS_PATCH) || plan.source.anyHook !== false;
+  const hook = async (name: string, on: string[] = hosts) => {
+    if (hooks) await local.runHook(plan, name, on);
+  };
 
   const switched: Switched[] = [];
   /** Hosts and roles this deploy booted a container on: they get its outcome in their audit log. */
   const booted: { host: string; role: string }[] = [];
   let locked = false;
+  let released = false;
   try {
     status.phase = 'pre-connect';
     await hook('pre-connect');
@@ -125,8 +136,14 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       if (appBootHooks) await hook('post-app-boot', batch.hosts);
     }
 
-    status.phase = 'pruning';
-    await Promise.all([...hosts.map((h) => host.pruneHost(plan, h)), ...booted.map((b) => audit(plan, b.host, outcome(plan), b.role))]);
+    if (patched(PRUNE_WITH_STOP_PATCH)) {
+      status.phase = 'releasing the lock';
+      const release = host.releaseLock(plan).then(() => void (released = true));
+      await Promise.all([release, ...booted.map((b) => audit(plan, b.host, outcome(plan), b.role))]);
+    } else {
+      status.phase = 'pruning';
+      await Promise.all([...hosts.map((h) => host.pruneHost(plan, h)), ...booted.map((b) => audit(plan, b.host, outcome(plan), b.role))]);
+    }
     status.phase = 'done';
   } catch (err) {
     status.phase = 'failed';
@@ -140,7 +157,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
     if (isCancellation(err)) throw err;
     throw err instanceof ApplicationFailure ? err : ApplicationFailure.nonRetryable(status.error, 'DeployFailed');
   }
-  await host.releaseLock(plan);
+  if (!released) await host.releaseLock(plan);
   await hook('post-deploy');
   return status;
 }
@@ -226,7 +243,8 @@ async function bootHost(
   }
   switched.push({ host: h, role, boot });
   step(h, 'stopping old', plan.version);
-  await host.stopOldContainers(plan, h, role.name, boot.container);
+  if (patched(PRUNE_WITH_STOP_PATCH)) await host.stopOldContainers(plan, h, role.name, boot.container, { keep: boot.previous?.name ?? null });
+  else await host.stopOldContainers(plan, h, role.name, boot.container);
   step(h, 'done', plan.version);
 }
 

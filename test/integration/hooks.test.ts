@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEPLOY_HOOKS } from '../../activities/hooks';
+import { DEPLOY_HOOKS } from '../../plan/hooks';
 import { performer } from '../../plan/build';
 import { runCli, runCliOk } from '../support/cli';
 import { containers, labHost, proxyRoutes, removeService } from '../support/hosts';
