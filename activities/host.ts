@@ -70,21 +70,6 @@ export async function ensureNetwork(r: Remote): Promise<void> {
   if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`creating the ${NETWORK} network on ${r.host}: ${res.stderr.trim()}`);
 }
 
-/**
- * Undoes a boot on the way back. This deploy's own container is removed. A rollback's reused one
- * (another deploy's) is stopped while another container of the role runs, as it was before the
- * rollback; alone, it was serving already (a rollback to the running version) and stays.
- */
-async function putAway(r: Remote, plan: Plan, role: RolePlan, container: string): Promise<void> {
-  const all = await containersOf(r, plan, role.name);
-  const c = all.find((x) => x.name === container);
-  if (!c) return;
-  if (c.deployId === plan.deployId) await r.ok(app.forceRemove(container));
-  else if (plan.kind === 'rollback' && c.state === 'running' && all.some((x) => x !== c && x.state === 'running')) {
-    await r.ok(app.stop(container, role.stopTimeout), { timeoutSeconds: role.stopTimeout + 30 });
-  }
-}
-
 /** What `docker pull` says when it needs (other) credentials. */
 const REGISTRY_WANTS_LOGIN = /unauthorized|authentication required|no basic auth credentials|denied|docker login/i;
 
@@ -187,11 +172,7 @@ export function createHostActivities(deps: HostDeps) {
       await r.upload(lock.lockDetailsFile(scope), lock.encodeLockDetails(text), 0o644);
     },
 
-    /**
-     * Starts this deploy's container of `role` (renaming a same-named older one, as Kamal does).
-     * A rollback starts the version's existing container again instead (Kamal 1's `docker start
-     * || docker run`): no rename, no new container; `docker run` only if it is gone.
-     */
+    /** Starts this deploy's container of `role` (renaming a same-named older one, as Kamal does). */
     async bootContainer(plan: Plan, host: string, roleName: string): Promise<BootResult> {
       const r = on(plan, host);
       const role = roleOf(plan, roleName);
@@ -200,8 +181,7 @@ export function createHostActivities(deps: HostDeps) {
       // The env file is the same for every attempt: write it while the host lists the role's containers.
       const env = app.writeEnvFile(scope, openMap(deps.sealKey(), role.env.secret));
       const [all] = await Promise.all([containersOf(r, plan, roleName), r.ok(env.argv, { stdin: env.stdin })]);
-      // A rollback takes the version's container as it is, whoever booted it.
-      const mine = all.find((c) => c.name === name && (plan.kind === 'rollback' || c.deployId === plan.deployId));
+      const mine = all.find((c) => c.name === name && c.deployId === plan.deployId);
       const running = all.filter((c) => c.state === 'running' && c !== mine);
       let previous: ContainerRef | null = running[0] ? { name: running[0].name, version: versionFromName(scope, running[0].name) ?? running[0].name } : null;
       if (mine) {
@@ -300,12 +280,15 @@ export function createHostActivities(deps: HostDeps) {
       await pruneImages(r, plan);
     },
 
-    /** Takes away the container that failed its health check: see putAway. */
-    async discardContainer(plan: Plan, host: string, roleName: string, container: string): Promise<void> {
-      await putAway(on(plan, host), plan, roleOf(plan, roleName), container);
+    /** Removes this deploy's container after it failed its health check (never another deploy's). */
+    async discardContainer(plan: Plan, host: string, _role: string, container: string): Promise<void> {
+      const r = on(plan, host);
+      const c = await inspect(r, container);
+      if (!c || c.deployId !== plan.deployId) return;
+      await r.ok(app.forceRemove(container));
     },
 
-    /** Puts a switched host back on what it ran before this deploy, then puts the booted container away. */
+    /** Puts a switched host back on what it ran before this deploy, then removes the new container. */
     async revertHost(plan: Plan, host: string, roleName: string, boot: BootResult): Promise<void> {
       const r = on(plan, host);
       const role = roleOf(plan, roleName);
@@ -322,7 +305,8 @@ export function createHostActivities(deps: HostDeps) {
       } else if (role.proxy) {
         await r.run(proxy.remove(proxyServiceName(scopeOf(plan, roleName))));
       }
-      await putAway(r, plan, role, boot.container);
+      const c = await inspect(r, boot.container);
+      if (c && c.deployId === plan.deployId) await r.ok(app.forceRemove(boot.container));
     },
 
     /**
