@@ -31,6 +31,13 @@ export interface ProxyUpgrade {
   window: { from: number; to: number } | null;
 }
 
+interface Target {
+  role: RolePlan;
+  name: string;
+  network: string;
+  address: string;
+}
+
 interface Running {
   role: RolePlan;
   /** Newest first. */
@@ -69,16 +76,31 @@ async function runningOn(r: Remote, plan: Plan, host: string, roles: RolePlan[])
   );
 }
 
-/** Joins the container to the kamal network (where it runs) and returns its address there. */
-async function joinNetwork(r: Remote, container: string): Promise<string> {
-  let address = await r.ok(network.addressOn(container));
-  if (!address.trim()) {
-    const res = await r.run(network.connect(container));
-    if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`connecting ${container} to the ${NETWORK} network on ${r.host}: ${res.stderr.trim()}`);
-    address = await r.ok(network.addressOn(container));
+/** Joins the container to the kamal network where it runs (an accessory: no proxy routes to it). */
+async function joinNetwork(r: Remote, container: string): Promise<void> {
+  if (NETWORK in network.parseNetworks(await r.ok(network.networksOf(container)))) return;
+  const res = await r.run(network.connect(container));
+  if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`connecting ${container} to the ${NETWORK} network on ${r.host}: ${res.stderr.trim()}`);
+}
+
+/**
+ * Where kamal-proxy reaches a Kamal-started container while Traefik still routes to it: its
+ * address on a network it already runs on (the default bridge, as Kamal 1.x ran it). Joining it
+ * to another network instead would let Traefik pick that address, which Traefik cannot reach.
+ */
+async function reachable(r: Remote, container: string): Promise<{ network: string; address: string }> {
+  const nets = network.parseNetworks(await r.ok(network.networksOf(container)));
+  const name = [NETWORK, 'bridge', ...Object.keys(nets).sort()].find((n) => n in nets);
+  if (!name) throw ApplicationFailure.retryable(`${container} on ${r.host} has no network address`);
+  return { network: name, address: nets[name]! };
+}
+
+/** Joins a proxy container to the networks of its targets (beside kamal, where it runs). */
+async function joinTargets(r: Remote, proxyContainer: string, networks: string[]): Promise<void> {
+  for (const n of networks.filter((x) => x !== NETWORK)) {
+    const res = await r.run(network.connect(proxyContainer, n));
+    if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`connecting ${proxyContainer} to the ${n} network on ${r.host}: ${res.stderr.trim()}`);
   }
-  if (!address.trim()) throw ApplicationFailure.retryable(`${container} on ${r.host} has no address on the ${NETWORK} network`);
-  return address.trim();
 }
 
 export function createUpgradeActivities(deps: HostDeps) {
@@ -91,10 +113,11 @@ export function createUpgradeActivities(deps: HostDeps) {
   };
 
   /** Routes every proxied role to its running container in a staging proxy; fails (Traefik untouched) when one does not pass the health check. */
-  const stageRoutes = async (r: Remote, plan: Plan, targets: { role: RolePlan; address: string; name: string }[]): Promise<void> => {
+  const stageRoutes = async (r: Remote, plan: Plan, targets: Target[]): Promise<void> => {
     await r.run(['docker', 'container', 'rm', '--force', STAGING_PROXY]);
     await r.ok(proxy.run({ ...plan.proxy, publish: false }, { name: STAGING_PROXY }));
     try {
+      await joinTargets(r, STAGING_PROXY, targets.map((t) => t.network));
       await waitForProxy(r, STAGING_PROXY);
       for (const t of targets) {
         const res = await r.run(route(plan, t.role, t.address, STAGING_PROXY), { timeoutSeconds: plan.deployTimeout + 30 });
@@ -125,7 +148,7 @@ export function createUpgradeActivities(deps: HostDeps) {
       const proxied = plan.roles.filter((role) => role.proxy);
       const running = await runningOn(r, plan, host, proxied);
       await ensureNetwork(r);
-      const targets = await Promise.all(running.map(async ({ role, containers: [newest] }) => ({ role, name: newest!.name, address: await joinNetwork(r, newest!.name) })));
+      const targets: Target[] = await Promise.all(running.map(async ({ role, containers: [newest] }) => ({ role, name: newest!.name, ...(await reachable(r, newest!.name)) })));
       await login(deps, r, plan);
       const image = proxy.proxyImage(plan.proxy.image);
       if ((await r.run(images.inspectImage(image))).code !== 0) await r.ok(images.pull(image), { timeoutSeconds: 600 });
@@ -135,6 +158,7 @@ export function createUpgradeActivities(deps: HostDeps) {
         await r.run(proxy.removeContainer());
         await r.ok(proxy.run({ ...plan.proxy, options: { ...plan.proxy.options, label: `${DEPLOY_ID_LABEL}=${plan.deployId}` } }, { create: true }));
       }
+      await joinTargets(r, PROXY_CONTAINER, targets.map((t) => t.network));
       const from = Date.now();
       const res = await r.run(traefik.switchToProxy());
       if (res.code !== 0) {

@@ -10,14 +10,20 @@ export function inspectNetwork(): string[] {
   return ['docker', 'network', 'inspect', '--format', '{{.Name}}', NETWORK];
 }
 
-/** Joins a running container to the network (a Kamal 1.x container, without restarting it). */
-export function connect(container: string): string[] {
+/** Joins a container (running or only created) to a network, without restarting it. */
+export function connect(container: string, to: string = NETWORK): string[] {
   assertNamePart('container', container);
-  return ['docker', 'network', 'connect', NETWORK, container];
+  assertNamePart('network', to);
+  return ['docker', 'network', 'connect', to, container];
 }
 
-/** The container's address on the network; an empty line when it is not on it. */
-export function addressOn(container: string): string[] {
+/** The container's networks and its address on each, as JSON: {"bridge":{"IPAddress":"172.17.0.2",...}}. */
+export function networksOf(container: string): string[] {
   assertNamePart('container', container);
-  return ['docker', 'container', 'inspect', '--format', `{{with index .NetworkSettings.Networks "${NETWORK}"}}{{.IPAddress}}{{end}}`, container];
+  return ['docker', 'container', 'inspect', '--format', '{{json .NetworkSettings.Networks}}', container];
+}
+
+export function parseNetworks(stdout: string): Record<string, string> {
+  const nets = JSON.parse(stdout.trim() || '{}') as Record<string, { IPAddress?: string }> | null;
+  return Object.fromEntries(Object.entries(nets ?? {}).filter(([, n]) => n.IPAddress).map(([name, n]) => [name, n.IPAddress!]));
 }

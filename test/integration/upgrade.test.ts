@@ -85,6 +85,8 @@ describe('upgrade from Kamal 1.x / 0.16', function () {
       assert.equal(traefikOn(h1!).split('\n')[0], 'running');
       assert.equal(onHost(host(h1!), 'docker ps -aq --filter name=^kamal-proxy'), '', 'no kamal-proxy container, staging or real');
       assert.equal(await version(h1!), 'k1');
+      const networks = onHost(host(h1!), `docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' ${project.service}-web-k1`).trim();
+      assert.equal(networks, 'bridge', 'the running container is where Kamal put it');
     } finally {
       editConfig(project, (c) => {
         (c.proxy as { healthcheck: Record<string, unknown> }).healthcheck.path = '/up';

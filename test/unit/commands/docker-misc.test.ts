@@ -21,10 +21,14 @@ describe('commands: registry, network, images, builder, options', () => {
     assert.deepEqual(network.createNetwork(), ['docker', 'network', 'create', 'kamal']);
     assert.deepEqual(network.inspectNetwork(), ['docker', 'network', 'inspect', '--format', '{{.Name}}', 'kamal']);
     assert.deepEqual(network.connect('app-web-v1'), ['docker', 'network', 'connect', 'kamal', 'app-web-v1']);
-    assert.deepEqual(network.addressOn('app-web-v1'), [
-      'docker', 'container', 'inspect', '--format', '{{with index .NetworkSettings.Networks "kamal"}}{{.IPAddress}}{{end}}', 'app-web-v1',
-    ]);
+    assert.deepEqual(network.connect('kamal-proxy', 'bridge'), ['docker', 'network', 'connect', 'bridge', 'kamal-proxy']);
+    assert.deepEqual(network.networksOf('app-web-v1'), ['docker', 'container', 'inspect', '--format', '{{json .NetworkSettings.Networks}}', 'app-web-v1']);
+    assert.deepEqual(network.parseNetworks('{"bridge":{"IPAddress":"172.17.0.2","Gateway":"172.17.0.1"},"kamal":{"IPAddress":"172.18.0.3"},"none":{"IPAddress":""}}\n'), {
+      bridge: '172.17.0.2',
+      kamal: '172.18.0.3',
+    });
     assert.throws(() => network.connect('--help'), /invalid container/);
+    assert.throws(() => network.connect('app', '-x'), /invalid network/);
   });
 
   it('images: pull, tag, inspect, digest', () => {
