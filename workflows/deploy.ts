@@ -79,7 +79,6 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
   /** Hosts and roles this deploy booted a container on: they get its outcome in their audit log. */
   const booted: { host: string; role: string }[] = [];
   let locked = false;
-  let released = false;
   try {
     status.phase = 'pre-connect';
     await hook('pre-connect');
@@ -136,15 +135,11 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       if (appBootHooks) await hook('post-app-boot', batch.hosts);
     }
 
-    if (patched(PRUNE_WITH_STOP_PATCH)) {
-      status.phase = 'releasing the lock';
-      const release = host.releaseLock(plan).then(() => void (released = true));
-      await Promise.all([release, ...booted.map((b) => audit(plan, b.host, outcome(plan), b.role))]);
-    } else {
+    if (!patched(PRUNE_WITH_STOP_PATCH)) {
       status.phase = 'pruning';
       await Promise.all([...hosts.map((h) => host.pruneHost(plan, h)), ...booted.map((b) => audit(plan, b.host, outcome(plan), b.role))]);
+      status.phase = 'done';
     }
-    status.phase = 'done';
   } catch (err) {
     status.phase = 'failed';
     status.error = errorMessage(err);
@@ -157,7 +152,15 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
     if (isCancellation(err)) throw err;
     throw err instanceof ApplicationFailure ? err : ApplicationFailure.nonRetryable(status.error, 'DeployFailed');
   }
-  if (!released) await host.releaseLock(plan);
+  if (patched(PRUNE_WITH_STOP_PATCH)) {
+    // Every host runs the new version (and has pruned): from here on nothing rolls back, so a
+    // failing audit line or a late cancel cannot revert hosts, nor do it after the lock is gone.
+    status.phase = 'releasing the lock';
+    await Promise.all([host.releaseLock(plan), ...booted.map((b) => audit(plan, b.host, outcome(plan), b.role))]);
+    status.phase = 'done';
+  } else {
+    await host.releaseLock(plan);
+  }
   await hook('post-deploy');
   return status;
 }
