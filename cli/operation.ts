@@ -53,10 +53,9 @@ export async function runOperation(ctx: CommandContext, op: Operation): Promise<
     const phases = op.phases(plan).filter((p) => p.hosts.length > 0);
     if (phases.length === 0) throw new UsageError(`${op.command}: none of the selected hosts runs a role it applies to`);
     const workflowId = serviceWorkflowId(plan.service, plan.destination);
-    const running = await runningDeploy(session, workflowId);
-    if (running) throw busyError(session, plan.service, running, 'wait for it to finish (`sextant deploy attach`)');
     const memo: OperationMemo = { deployId: plan.deployId, kind: op.command, version: plan.version, performer: plan.source.performer, startedAt: plan.startedAt };
     const input: OperationInput = { plan, command: op.command, args: typedArgs(ctx), phases };
+    // Started without a look first: when another command of the service runs, the start fails and says so.
     const handle = await session.client.workflow
       .start('operation', {
         taskQueue: HOST_QUEUE,
@@ -67,12 +66,14 @@ export async function runOperation(ctx: CommandContext, op: Operation): Promise<
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       })
-      .catch((err: unknown) => {
-        if (err instanceof Error && err.name === 'WorkflowExecutionAlreadyStartedError') throw new CliError(`another command of ${plan.service} started just now (workflow ${workflowId}); try again`, EXIT.locked);
-        throw err;
+      .catch(async (err: unknown) => {
+        if (!(err instanceof Error && err.name === 'WorkflowExecutionAlreadyStartedError')) throw err;
+        const running = await runningDeploy(session, workflowId);
+        if (running) throw busyError(session, plan.service, running, 'wait for it to finish (`sextant deploy attach`)');
+        throw new CliError(`another command of ${plan.service} ran just now (workflow ${workflowId}); try again`, EXIT.locked);
       });
     out.emit({ event: 'workflow', workflowId, runId: handle.firstExecutionRunId, url: session.link(workflowId, handle.firstExecutionRunId), state: 'started' });
-    return await follow(session, handle, out, op.success);
+    return await follow(session, { workflowId, runId: handle.firstExecutionRunId }, out, op.success);
   } finally {
     await session.close();
   }

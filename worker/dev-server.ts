@@ -29,6 +29,7 @@ export function devServerArgs(config: DevServerConfig, home: string): string[] {
     '--db-filename', db,
     '--log-level', config.log_level,
     ...Object.entries(config.search_attributes).flatMap(([k, t]) => ['--search-attribute', `${k}=${t}`]),
+    ...Object.entries(config.sqlite_pragmas).flatMap(([k, v]) => ['--sqlite-pragma', `${k}=${v}`]),
     ...Object.entries(config.dynamic_config).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]),
   ];
 }

@@ -14,6 +14,7 @@ const devServerSchema = z
     db_filename: z.string(),
     log_level: z.enum(['debug', 'info', 'warn', 'error']),
     search_attributes: z.record(z.string(), z.enum(['Keyword', 'Text', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList'])),
+    sqlite_pragmas: z.record(z.enum(['journal_mode', 'synchronous']), z.string()),
     dynamic_config: z.record(z.string(), z.unknown()),
   })
   .strict();

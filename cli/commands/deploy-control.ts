@@ -57,7 +57,7 @@ function printStatus(out: Output, status: DeployStatus, performer: string): void
 }
 
 export async function attachCommand(ctx: CommandContext): Promise<number> {
-  return withDeploy(ctx, 'attach to', true, (session, running, out) => follow(session, running.handle, out, `${running.memo.kind} of ${running.memo.version} finished`));
+  return withDeploy(ctx, 'attach to', true, (session, running, out) => follow(session, running, out, `${running.memo.kind} of ${running.memo.version} finished`));
 }
 
 export async function pauseCommand(ctx: CommandContext): Promise<number> {
@@ -81,7 +81,7 @@ export async function abortCommand(ctx: CommandContext): Promise<number> {
     const reason = typeof ctx.flags.message === 'string' ? ctx.flags.message : `aborted by ${process.env.USER ?? 'a user'}`;
     await running.handle.signal(abortSignal, reason);
     out.emit({ event: 'info', message: `aborting the ${running.memo.kind} of ${running.memo.version}: switched hosts roll back, locks are released` });
-    const code = await follow(session, running.handle, out, 'finished before the abort took effect');
+    const code = await follow(session, running, out, 'finished before the abort took effect');
     return code === EXIT.failed ? EXIT.aborted : code;
   });
 }

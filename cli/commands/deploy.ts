@@ -35,41 +35,30 @@ async function runDeploy(ctx: CommandContext, kind: 'deploy' | 'rollback'): Prom
     // The build runs on this machine's queue: refuse settings its docker client cannot honour before anything runs.
     if (plan.build) await (await import('./build')).checkBuilderUpFront({ ...plan, build: plan.build }, ctx);
     const workflowId = serviceWorkflowId(plan.service, plan.destination);
-    const handle = await startOrAttach(session, plan, workflowId, ctx, out);
+    const run = await startOrAttach(session, plan, workflowId, ctx, out);
     const noWorker = ctx.flags['no-worker'] === true;
     if (ctx.flags.detach) {
       if (noWorker) out.emit({ event: 'info', message: `build, push and hooks run on this machine's queue ${plan.source.queue}: they wait for \`sextant worker\` or \`sextant deploy attach\` here` });
       return EXIT.ok;
     }
     const success = `${kind === 'rollback' ? 'Rolled back' : 'Deployed'} ${plan.service} ${plan.version}`;
-    if (!noWorker) return await follow(session, handle, out, success);
+    if (!noWorker) return await follow(session, run, out, success);
     // No agent here: this CLI serves its own local queue while it follows (worker/serve-local.ts).
     const { whileServingLocalQueue } = await import('../../worker/serve-local');
     const local = { settings: session.settings, home: session.home, queue: plan.source.queue };
-    return await whileServingLocalQueue(local, follow(session, handle, out, success), (message) => out.emit({ event: 'warning', message }));
+    return await whileServingLocalQueue(local, follow(session, run, out, success), (message) => out.emit({ event: 'warning', message }));
   } finally {
     await session.close();
   }
 }
 
-async function startOrAttach(session: Session, plan: Plan, workflowId: string, ctx: CommandContext, out: Output): Promise<WorkflowHandle> {
+/** Starts the deploy, or finds the one running: the same deploy is attached to, another waited for (--lock-wait) or refused. */
+async function startOrAttach(session: Session, plan: Plan, workflowId: string, ctx: CommandContext, out: Output): Promise<Run> {
   const lockWaitSeconds = lockWaitFlag(ctx.flags['lock-wait']);
   const waitUntil = Date.now() + lockWaitSeconds * 1000;
   const memo: OperationMemo = { deployId: plan.deployId, kind: plan.kind, version: plan.version, performer: plan.source.performer, startedAt: plan.startedAt };
   for (;;) {
-    const running = await runningDeploy(session, workflowId);
-    if (running) {
-      if (running.memo.version === plan.version && running.memo.kind === plan.kind) {
-        out.emit({ event: 'info', message: `attaching to the running ${plan.kind} of ${plan.version} started by ${running.memo.performer} at ${running.memo.startedAt}` });
-        return running.handle;
-      }
-      if (Date.now() < waitUntil) {
-        out.setProgress(`waiting for ${running.memo.kind} of ${running.memo.version} by ${running.memo.performer} to finish`);
-        await new Promise((r) => setTimeout(r, 2000));
-        continue;
-      }
-      throw busyError(session, plan.service, running, 'wait for it (`sextant deploy attach`, or --lock-wait), or stop it with `sextant deploy abort`.');
-    }
+    // Starting first (most deploys find nothing running) saves a look at the service's workflow.
     try {
       const handle = await session.client.workflow.start('deploy', {
         taskQueue: HOST_QUEUE,
@@ -81,11 +70,19 @@ async function startOrAttach(session: Session, plan: Plan, workflowId: string, c
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       });
       out.emit({ event: 'workflow', workflowId, runId: handle.firstExecutionRunId, url: session.link(workflowId, handle.firstExecutionRunId), state: 'started' });
-      return handle;
+      return { workflowId, runId: handle.firstExecutionRunId };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw missingSearchAttributes(err, session.settings.namespace) ?? err;
-      // Someone started one between our look and our start: look again.
     }
+    const running = await runningDeploy(session, workflowId);
+    if (!running) continue; // it finished between the start and the look: start again
+    if (running.memo.version === plan.version && running.memo.kind === plan.kind) {
+      out.emit({ event: 'info', message: `attaching to the running ${plan.kind} of ${plan.version} started by ${running.memo.performer} at ${running.memo.startedAt}` });
+      return running;
+    }
+    if (Date.now() >= waitUntil) throw busyError(session, plan.service, running, 'wait for it (`sextant deploy attach`, or --lock-wait), or stop it with `sextant deploy abort`.');
+    out.setProgress(`waiting for ${running.memo.kind} of ${running.memo.version} by ${running.memo.performer} to finish`);
+    await new Promise((r) => setTimeout(r, 2000));
   }
 }
 
@@ -98,7 +95,13 @@ function lockWaitFlag(value: unknown): number {
   return seconds;
 }
 
-export interface DeployRun {
+/** One run of the service's workflow, as followed from its history. */
+export interface Run {
+  workflowId: string;
+  runId: string;
+}
+
+export interface DeployRun extends Run {
   handle: WorkflowHandle;
   memo: OperationMemo;
   running: boolean;
@@ -109,7 +112,7 @@ export async function latestDeploy(session: Session, workflowId: string): Promis
   const handle = session.client.workflow.getHandle(workflowId);
   try {
     const d = await handle.describe();
-    return { handle: session.client.workflow.getHandle(workflowId, d.runId), memo: (d.memo ?? {}) as unknown as OperationMemo, running: d.status.name === 'RUNNING' };
+    return { workflowId, runId: d.runId, handle: session.client.workflow.getHandle(workflowId, d.runId), memo: (d.memo ?? {}) as unknown as OperationMemo, running: d.status.name === 'RUNNING' };
   } catch (err) {
     if (err instanceof Error && err.name === 'WorkflowNotFoundError') return null;
     throw err;
@@ -132,10 +135,9 @@ export async function runningDeploy(session: Session, workflowId: string): Promi
   return latest?.running ? latest : null;
 }
 
-export async function follow(session: Session, handle: WorkflowHandle, out: Output, success: string): Promise<number> {
-  const runId = (await handle.describe()).runId;
-  const result = await followWorkflow(session.client, handle.workflowId, runId, out);
-  const link = session.link(handle.workflowId, runId);
+export async function follow(session: Session, { workflowId, runId }: Run, out: Output, success: string): Promise<number> {
+  const result = await followWorkflow(session.client, workflowId, runId, out);
+  const link = session.link(workflowId, runId);
   switch (result.state) {
     case 'completed': {
       const status = result.result as DeployStatus | undefined;

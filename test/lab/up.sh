@@ -160,14 +160,24 @@ ensure_registry() {
 temporal_ok() {
   "$TEMPORAL_BIN" operator cluster health --address "$LAB_TEMPORAL_IP:$LAB_TEMPORAL_PORT" 2>/dev/null | grep SERVING >/dev/null
 }
+# The storage and dynamic settings of the agent's dev server (temporal-dev.yml), so that tests and
+# the benchmark run on a server that behaves as users' does; one argument per line.
+server_settings() {
+  (cd "$here/../.." && node -e 'const c = require("yaml").parse(require("fs").readFileSync("temporal-dev.yml", "utf8"));
+    for (const [k, v] of Object.entries(c.sqlite_pragmas)) console.log(`--sqlite-pragma\n${k}=${v}`);
+    for (const [k, v] of Object.entries(c.dynamic_config)) console.log(`--dynamic-config-value\n${k}=${JSON.stringify(v)}`);')
+}
 start_temporal() {
   tcp_open "$LAB_TEMPORAL_IP" "$LAB_TEMPORAL_PORT" && temporal_ok && return 0
   stop_pidfile "$LAB_RUN/temporal.pid" 5
   cgroup_kill temporal
   log "starting Temporal on $LAB_TEMPORAL_IP:$LAB_TEMPORAL_PORT (UI :$LAB_TEMPORAL_UI_PORT)"
+  local text settings
+  text="$(server_settings)" || return 1
+  mapfile -t settings <<<"$text"
   spawn temporal "$LAB_LOGS/temporal.log" "$TEMPORAL_BIN" server start-dev \
     --ip "$LAB_TEMPORAL_IP" --port "$LAB_TEMPORAL_PORT" --ui-port "$LAB_TEMPORAL_UI_PORT" \
-    --db-filename "$LAB_STATE/temporal.db" --namespace default --log-level warn
+    --db-filename "$LAB_STATE/temporal.db" --namespace default --log-level warn "${settings[@]}"
   echo "$SPAWNED" >"$LAB_RUN/temporal.pid"
 }
 wait_temporal() {
