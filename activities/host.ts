@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { randomBytes } from 'node:crypto';
 import * as app from '../commands/app';
 import * as audit from '../commands/audit';
+import { writeFileThen } from '../commands/files';
 import * as images from '../commands/images';
 import * as lock from '../commands/lock';
 import { NETWORK, containerName, proxyServiceName, replacedName, versionFromName, versionedImage, type RoleScope } from '../commands/naming';
@@ -12,7 +13,8 @@ import * as proxy from '../commands/proxy';
 import * as registry from '../commands/registry';
 import { openMap, openValue } from '../plan/seal';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
-import { pruneImages, pruneRole, type PruneWhat } from './prune';
+import { pruneImages, pruneRole, removeUnusedImages, serviceImages, type PruneWhat } from './prune';
+import { pruneDanglingImages } from '../commands/prune';
 import { remote, type HostDeps, type Remote } from './remote';
 import type { AuditNote, BootResult, ContainerRef, HealthProbe } from './results';
 
@@ -70,6 +72,9 @@ export async function ensureNetwork(r: Remote): Promise<void> {
   if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`creating the ${NETWORK} network on ${r.host}: ${res.stderr.trim()}`);
 }
 
+/** What `docker run` says when a container already has the name. */
+const NAME_TAKEN = /is already in use by container/;
+
 /** What `docker pull` says when it needs (other) credentials. */
 const REGISTRY_WANTS_LOGIN = /unauthorized|authentication required|no basic auth credentials|denied|docker login/i;
 
@@ -89,15 +94,21 @@ export function createHostActivities(deps: HostDeps) {
       await on(plan, host).ok(cmd.argv, { stdin: cmd.stdin });
     },
 
-    /** Registry login and pull of the version's image; a no-op when the host has it already. */
+    /**
+     * Registry login and pull of the version's image. A rollback looks first (its version is
+     * usually still on the host); a deploy pulls at once, as Kamal does, and looks only when
+     * the pull fails (a host that has the image needs no registry).
+     */
     async pullImage(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
       const image = imageOf(plan);
-      if ((await r.run(images.inspectImage(image))).code === 0) return;
+      const present = async () => (await r.run(images.inspectImage(image))).code === 0;
+      if (plan.kind === 'rollback' && (await present())) return;
       const pull = () => r.run(images.pull(image), { timeoutSeconds: 900 });
       // Log in only when the registry asks: the host keeps its credentials from the last deploy,
       // so most deploys save a round trip; rotated or missing ones are caught by the first pull.
       let res = await pull();
+      if (res.code !== 0 && plan.kind !== 'rollback' && (await present())) return;
       if (res.code !== 0 && plan.registry && REGISTRY_WANTS_LOGIN.test(res.stderr)) {
         await login(deps, r, plan);
         res = await pull();
@@ -113,6 +124,16 @@ export function createHostActivities(deps: HostDeps) {
         }
         throw ApplicationFailure.retryable(`docker pull ${image} failed on ${host}: ${why}`, 'PullFailed');
       }
+    },
+
+    /**
+     * What a rollback would miss on the host: each of the plan's roles there whose container of
+     * the version is gone (as `host (role)`). Kamal requires it; with it, the image is there too.
+     */
+    async rollbackTargetMissing(plan: Plan, host: string): Promise<string[]> {
+      const scope = { service: plan.service, destination: plan.destination ?? undefined };
+      const names = new Set(app.parseContainerList(await on(plan, host).ok(app.listContainers(scope))).map((c) => c.name));
+      return plan.roles.filter((r) => r.hosts.includes(host) && !names.has(containerName({ ...scope, role: r.name }, plan.version))).map((r) => `${host} (${r.name})`);
     },
 
     /** The `kamal` network and a running kamal-proxy. */
@@ -154,10 +175,7 @@ export function createHostActivities(deps: HostDeps) {
     },
 
     async releaseLock(plan: Plan): Promise<void> {
-      const r = on(plan, primaryHost(plan));
-      const scope = { service: plan.service, destination: plan.destination ?? undefined };
-      const held = await r.run(lock.readLockDetails(scope));
-      if (held.code === 0 && lock.decodeLockDetails(held.stdout).deployId === plan.deployId) await r.ok(lock.releaseLock(scope));
+      await on(plan, primaryHost(plan)).ok(lock.releaseOwnLock({ service: plan.service, destination: plan.destination ?? undefined }, plan.deployId));
     },
 
     /** Rewrites the message of this deploy's lock (e.g. "rollback failed"), so `lock status` says why it stays. */
@@ -178,38 +196,40 @@ export function createHostActivities(deps: HostDeps) {
       const role = roleOf(plan, roleName);
       const scope = scopeOf(plan, roleName);
       const name = containerName(scope, plan.version);
-      // The env file is the same for every attempt: write it while the host lists the role's containers.
       const env = app.writeEnvFile(scope, openMap(deps.sealKey(), role.env.secret));
-      const [all] = await Promise.all([containersOf(r, plan, roleName), r.ok(env.argv, { stdin: env.stdin })]);
+      const run = app.run({
+        ...scope,
+        version: plan.version,
+        deployId: plan.deployId,
+        repository: plan.image,
+        host,
+        clearEnv: role.env.clear,
+        logging: role.logging,
+        volumes: role.volumes,
+        labels: role.labels,
+        options: role.options,
+        cmd: role.cmd ?? undefined,
+      });
+      const refOf = (c: app.ContainerSummary | undefined): ContainerRef | null => (c ? { name: c.name, version: versionFromName(scope, c.name) ?? c.name } : null);
+      // Most boots find the name free: the env file (the same for every attempt) is written and
+      // the container started in one round trip, while the host lists the role's containers.
+      const boot = writeFileThen(env, run);
+      const [all, first] = await Promise.all([containersOf(r, plan, roleName), r.run(boot.argv, { stdin: boot.stdin })]);
+      if (first.code === 0) return { container: name, previous: refOf(all.find((c) => c.state === 'running' && c.name !== name)) };
+      if (!NAME_TAKEN.test(first.stderr)) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${first.stderr.trim()}`, 'BootFailed');
+      // The name is taken, so that run changed nothing and the list is as it was: by this deploy's
+      // own container (a retried boot), or by another deploy of the same version.
       const mine = all.find((c) => c.name === name && c.deployId === plan.deployId);
-      const running = all.filter((c) => c.state === 'running' && c !== mine);
-      let previous: ContainerRef | null = running[0] ? { name: running[0].name, version: versionFromName(scope, running[0].name) ?? running[0].name } : null;
+      let previous = refOf(all.find((c) => c.state === 'running' && c !== mine));
       if (mine) {
         if (mine.state !== 'running') await r.ok(app.start(name));
         // A retried boot: what ran before is whatever else of this role is still running.
         return { container: name, previous };
       }
-      const sameName = all.find((c) => c.name === name);
-      if (sameName) {
-        const renamed = replacedName(name, randomBytes(4).toString('hex'));
-        await r.ok(app.rename(name, renamed));
-        if (previous?.name === name) previous = { name: renamed, version: plan.version };
-      }
-      await r.ok(
-        app.run({
-          ...scope,
-          version: plan.version,
-          deployId: plan.deployId,
-          repository: plan.image,
-          host,
-          clearEnv: role.env.clear,
-          logging: role.logging,
-          volumes: role.volumes,
-          labels: role.labels,
-          options: role.options,
-          cmd: role.cmd ?? undefined,
-        }),
-      );
+      const renamed = replacedName(name, randomBytes(4).toString('hex'));
+      await r.ok(app.rename(name, renamed));
+      if (previous?.name === name) previous = { name: renamed, version: plan.version };
+      await r.ok(run);
       return { container: name, previous };
     },
 
@@ -262,22 +282,29 @@ export function createHostActivities(deps: HostDeps) {
 
     /**
      * Stops every other running container of the role (the versions this deploy replaced). With
-     * `prune`, then prunes the role's stopped containers and the service's unused images in the
-     * same step, as the deploy's prune does, keeping `prune.keep` (what the host ran before: it
-     * rolls back there if a later host fails) as one of the retained.
+     * `prune`, prunes in the same step, as the deploy's prune does: the role's stopped containers
+     * beyond `retain_containers`, keeping `prune.keep` (what the host ran before: it rolls back
+     * there if a later host fails) as one of the retained, then the service's unused images.
      */
     async stopOldContainers(plan: Plan, host: string, roleName: string, container: string, prune?: { keep: string | null }): Promise<void> {
       const r = on(plan, host);
       const stopTimeout = roleOf(plan, roleName).stopTimeout;
-      const all = await containersOf(r, plan, roleName);
+      // Every look prune needs is taken beside the role's list, in the same round trip.
+      const [all, seen] = await Promise.all([containersOf(r, plan, roleName), prune ? serviceImages(r, plan) : null]);
       const old = all.filter((c) => c.name !== container && c.state === 'running');
-      await Promise.all(old.map((c) => r.ok(app.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 })));
-      if (!prune) return;
-      // The list is still right once the stopped ones read as exited: no second look needed.
-      const now = all.map((c) => (old.includes(c) ? { ...c, state: 'exited' } : c));
-      const keep = now.filter((c) => c.name === prune.keep && c.state !== 'running').map((c) => c.name);
-      await pruneRole(r, plan, now, Math.max(0, plan.retainContainers - keep.length), keep);
-      await pruneImages(r, plan);
+      const stops = Promise.all(old.map((c) => r.ok(app.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 })));
+      if (!prune || !seen) return void (await stops);
+      // Pruning waits for no stop: what is being stopped is protected with what the host ran
+      // before (the retained count includes them), so only containers stopped earlier go.
+      const stopping = new Set(old.map((c) => c.name));
+      const stopped = all.map((c) => (stopping.has(c.name) ? { ...c, state: 'exited' } : c));
+      const protect = stopped.filter((c) => c.state !== 'running' && (c.name === prune.keep || stopping.has(c.name))).map((c) => c.name);
+      const [, removed] = await Promise.all([
+        stops,
+        pruneRole(r, plan, stopped, Math.max(0, plan.retainContainers - protect.length), protect),
+        r.ok(pruneDanglingImages({ service: plan.service })),
+      ]);
+      await removeUnusedImages(r, seen, removed);
     },
 
     /** Removes this deploy's container after it failed its health check (never another deploy's). */

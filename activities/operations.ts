@@ -114,7 +114,7 @@ export function createOperationActivities(deps: HostDeps) {
       const left = app.parseContainerList(await r.ok(app.listContainers({ service: plan.service, destination: plan.destination ?? undefined })));
       if (left.length > 0) return;
       await r.ok(files.removeTree(appDirectory({ service: plan.service, destination: plan.destination ?? undefined })));
-      const used = prune.parseContainerImages(await r.ok(prune.listServiceContainers({ service: plan.service })));
+      const used = prune.parseServiceContainers(await r.ok(prune.listServiceContainers({ service: plan.service }))).map((c) => c.image);
       const doomed = prune.parseImageList(await r.ok(prune.listServiceImages({ service: plan.service })))
         .map((i) => `${i.repository}:${i.tag}`)
         .filter((ref) => ref.startsWith(`${plan.image}:`) && !used.includes(ref));

@@ -22,6 +22,16 @@ export function writeFile(path: string, content: string, mode = '644'): CommandW
   return { argv: ['sh', '-c', WRITE_SCRIPT, 'sh', path, mode], stdin: content };
 }
 
+/**
+ * `write`, then (if it succeeded) argv in its place: one round trip where two would follow each
+ * other. argv travels as positional parameters after the write's own two, never as shell text.
+ */
+export function writeFileThen(write: CommandWithInput, argv: readonly string[]): CommandWithInput {
+  const [sh, c, script, name, ...params] = write.argv;
+  if (sh !== 'sh' || c !== '-c' || script !== WRITE_SCRIPT || params.length !== 2) throw new Error('writeFileThen: the first command must come from writeFile');
+  return { argv: [sh, c, `${WRITE_SCRIPT} && shift 2 && exec "$@"`, name!, ...params, ...argv], stdin: write.stdin };
+}
+
 /** Appends one line (no newline in it) unless that exact line is already in the file. */
 export function appendLineOnce(path: string, line: string): CommandWithInput {
   checkPath(path);

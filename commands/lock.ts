@@ -78,6 +78,15 @@ export function releaseLock(scope: ServiceScope): string[] {
   return ['rm', '-rf', '--', lockDirectory(scope)];
 }
 
+// A lock whose details name another deploy (or none) is left alone; no lock is no error.
+const RELEASE_OWN_SCRIPT =
+  'test -d "$1" || exit 0; base64 -d < "$1/details" 2>/dev/null | grep -qxF -- "Deploy ID: $2" || exit 0; rm -rf -- "$1"';
+
+/** Releases the lock only if this deploy holds it, in one remote command; a retried release is a no-op. */
+export function releaseOwnLock(scope: ServiceScope, deployId: string): string[] {
+  return ['sh', '-c', RELEASE_OWN_SCRIPT, 'sh', lockDirectory(scope), oneLine(deployId)];
+}
+
 export interface LockDetails {
   lockedBy: string;
   /** ISO 8601 as written. */

@@ -39,9 +39,9 @@ export function removeContainers(names: readonly string[]): string[] {
   return ['docker', 'rm', ...names];
 }
 
-/** Every container of the service in any destination: their images are in use. */
+/** Every container of the service in any destination, with its image: those images are in use. */
 export function listServiceContainers(scope: Pick<ServiceScope, 'service'>): string[] {
-  return ['docker', 'ps', '--all', '--no-trunc', ...filterArgs({ service: scope.service, allDestinations: true }), '--format', '{{json .Image}}'];
+  return ['docker', 'ps', '--all', '--no-trunc', ...filterArgs({ service: scope.service, allDestinations: true }), '--format', '{"name":{{json .Names}},"image":{{json .Image}}}'];
 }
 
 /** Tagged images built for the service (they carry `label service=`), one JSON line each. */
@@ -71,12 +71,20 @@ export function parseImageList(stdout: string): ImageSummary[] {
     });
 }
 
-/** Container images from listServiceContainers (one JSON string per line). */
-export function parseContainerImages(stdout: string): string[] {
+export interface ServiceContainer {
+  name: string;
+  image: string;
+}
+
+/** The containers (name and image) from listServiceContainers, one JSON line each. */
+export function parseServiceContainers(stdout: string): ServiceContainer[] {
   return stdout
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as string);
+    .map((l) => {
+      const o = JSON.parse(l) as Record<string, unknown>;
+      return { name: typeof o.name === 'string' ? o.name : '', image: typeof o.image === 'string' ? o.image : '' };
+    });
 }
 
 /**

@@ -39,6 +39,20 @@ describe('commands: lock, audit, files on a host', () => {
       assert.equal(existsSync(`${path}.tmp`), false);
     });
 
+    it('writeFileThen runs its command (argv as given, never as shell text) only once the file is written', () => {
+      const write = files.writeFile('.kamal/env/web.env', 'SECRET=s3cr3t\n', '600');
+      const cmd = files.writeFileThen(write, ['sh', '-c', 'cat .kamal/env/web.env; printf "%s|" "$@"', 'x', "a 'b' $(no)", '-c']);
+      assert.deepEqual(cmd.argv.slice(3), ['sh', '.kamal/env/web.env', '600', 'sh', '-c', 'cat .kamal/env/web.env; printf "%s|" "$@"', 'x', "a 'b' $(no)", '-c']);
+      assert.equal(cmd.stdin, 'SECRET=s3cr3t\n');
+      assert.ok(!cmd.argv.join(' ').includes('s3cr3t'), 'the file content stays on stdin');
+      assert.deepEqual(sh(cmd), { code: 0, stdout: "SECRET=s3cr3t\na 'b' $(no)|-c|" });
+      const failing = files.writeFileThen(files.writeFile('no-dir/f', 'x'), ['touch', 'ran']);
+      spawnSync('/bin/sh', ['-c', 'touch no-dir'], { cwd: home }); // a file where the directory should be
+      assert.notEqual(sh(failing).code, 0);
+      assert.equal(existsSync(join(home, 'ran')), false, 'the command does not run when the write failed');
+      assert.throws(() => files.writeFileThen({ argv: ['rm', '-rf', 'x'], stdin: '' }, ['true']), /must come from writeFile/);
+    });
+
     it('appendLineOnce (a repeated line is written once), readFile, removeFile', () => {
       for (const line of ['a', "b 'q' $(no) -x", 'a', "b 'q' $(no) -x", 'c']) assert.equal(sh(files.appendLineOnce('.kamal/x.log', line)).code, 0);
       assert.equal(sh(files.readFile('.kamal/x.log')).stdout, "a\nb 'q' $(no) -x\nc\n");
@@ -99,6 +113,22 @@ describe('commands: lock, audit, files on a host', () => {
       assert.equal(sh(lock.releaseLock(scope)).code, 0);
       assert.equal(sh(lock.releaseLock(scope)).code, 0);
       assert.equal(sh(acquire).code, 0, 'free again');
+    });
+
+    it('releaseOwnLock removes the lock only when its details name this deploy', () => {
+      assert.deepEqual(lock.releaseOwnLock(scope, 'app-staging-deploy-7f3a').slice(3), ['sh', '.kamal/lock-app-staging', 'app-staging-deploy-7f3a']);
+      assert.equal(sh(lock.releaseOwnLock(scope, 'app-staging-deploy-7f3a')).code, 0, 'no lock: nothing to do');
+      assert.equal(sh(lock.acquireLock(scope, details)).code, 0);
+      for (const other of ['app-staging-deploy-7f3', 'another', '.*', '']) {
+        assert.equal(sh(lock.releaseOwnLock(scope, other)).code, 0);
+        assert.ok(existsSync(join(home, '.kamal/lock-app-staging/details')), `a release by ${JSON.stringify(other)} leaves the lock`);
+      }
+      assert.equal(sh(lock.releaseOwnLock(scope, 'app-staging-deploy-7f3a')).code, 0);
+      assert.equal(existsSync(join(home, '.kamal/lock-app-staging')), false);
+      const manual = lock.acquireLock(scope, { ...details, deployId: undefined });
+      assert.equal(sh(manual).code, 0);
+      assert.equal(sh(lock.releaseOwnLock(scope, 'app-staging-deploy-7f3a')).code, 0);
+      assert.ok(existsSync(join(home, '.kamal/lock-app-staging/details')), 'a manual lock stays');
     });
 
     it('decodes a lock Kamal wrote (echo of Ruby Base64.encode64, no deploy ID)', () => {

@@ -33,7 +33,7 @@ describe('commands/prune', () => {
     assert.deepEqual(prune.removeContainers(['app-web-v1', 'app-web-v2']), ['docker', 'rm', 'app-web-v1', 'app-web-v2']);
     assert.throws(() => prune.removeContainers([]), /no containers/);
     assert.deepEqual(prune.listServiceContainers({ service: 'app' }), [
-      'docker', 'ps', '--all', '--no-trunc', '--filter', 'label=service=app', '--format', '{{json .Image}}',
+      'docker', 'ps', '--all', '--no-trunc', '--filter', 'label=service=app', '--format', '{"name":{{json .Names}},"image":{{json .Image}}}',
     ]);
     assert.deepEqual(prune.listServiceImages({ service: 'app' }), [
       'docker', 'image', 'ls', '--no-trunc', '--filter', 'label=service=app',
@@ -56,8 +56,9 @@ describe('commands/prune', () => {
       ].join('\n') + '\n',
     );
     // v2 runs by tag; v0's tag moved, so its container shows the image ID
-    const used = prune.parseContainerImages('"acme/app:v2"\n"ffffffffffff"\n');
-    assert.deepEqual(used, ['acme/app:v2', 'ffffffffffff']);
+    const containers = prune.parseServiceContainers('{"name":"app-web-v2","image":"acme/app:v2"}\n{"name":"app-web-v0","image":"ffffffffffff"}\n');
+    assert.deepEqual(containers, [{ name: 'app-web-v2', image: 'acme/app:v2' }, { name: 'app-web-v0', image: 'ffffffffffff' }]);
+    const used = containers.map((c) => c.image);
     assert.deepEqual(prune.selectImagesToRemove(images, used), ['acme/app:v1', 'acme/app:v3']);
   });
 
