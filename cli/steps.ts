@@ -5,6 +5,7 @@ const names: Record<string, string> = {
   runHook: 'hook',
   buildAndPush: 'build and push',
   pullImage: 'pull image',
+  rollbackTargetMissing: "look for the version's container",
   acquireLock: 'acquire lock',
   releaseLock: 'release lock',
   noteLock: 'note on the lock why it stays',

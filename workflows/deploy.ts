@@ -31,6 +31,10 @@ const LOCK_WHILE_PULLING_PATCH = 'lock-while-pulling';
 const PRUNE_WITH_STOP_PATCH = 'prune-with-stop';
 /** A plan that found no hook in the checkout runs no hook steps (older deploys ran each one). */
 const NO_HOOK_STEPS_PATCH = 'no-hook-steps-without-hooks';
+/** A rollback looks for the version's containers in its first step (older ones were checked by the CLI, then pulled). */
+const ROLLBACK_TARGET_PATCH = 'rollback-target-in-workflow';
+/** With no pre-deploy hook to come first, kamal-proxy is ensured while the hosts pull (older deploys did it after the lock). */
+const PROXY_WHILE_PULLING_PATCH = 'proxy-while-pulling';
 
 export interface DeployOptions {
   rollbackOnFailure: boolean;
@@ -88,7 +92,7 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       await local.buildAndPush(plan);
     }
     status.phase = 'pulling';
-    const pulls = () =>
+    const pullsOnly = () =>
       Promise.all(
         hosts.map(async (h) => {
           step(h, 'pulling');
@@ -96,14 +100,20 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
           step(h, 'pulled');
         }),
       );
+    // The version's containers hold its image: a rollback that finds them needs no pull.
+    const pulls = plan.kind === 'rollback' && patched(ROLLBACK_TARGET_PATCH) ? () => assertRollbackTarget(plan, hosts, step) : pullsOnly;
     const lock = async () => {
       await acquireLock(plan, options.lockWaitSeconds ?? 0, status);
       locked = true;
     };
+    const proxies = () => Promise.all(hosts.filter((h) => plan.roles.some((r) => r.proxy && r.hosts.includes(h))).map((h) => host.ensureProxy(plan, h)));
+    // A running kamal-proxy changes nothing an app sees either: without a pre-deploy hook that
+    // Kamal runs before it, it is looked at (and started where missing) beside the pulls.
+    const proxiesWhilePulling = !hooks && patched(PROXY_WHILE_PULLING_PATCH);
     if (patched(LOCK_WHILE_PULLING_PATCH)) {
-      // Pulling changes nothing a running app sees, so the lock is taken meanwhile. Both settle
+      // Pulling changes nothing a running app sees, so the lock is taken meanwhile. All settle
       // before going on: a lock taken while a pull failed must still be released below.
-      const settled = await Promise.allSettled([pulls(), lock()]);
+      const settled = await Promise.allSettled([pulls(), lock(), ...(proxiesWhilePulling ? [proxies()] : [])]);
       for (const r of settled) if (r.status === 'rejected') throw r.reason;
     } else {
       await pulls();
@@ -111,10 +121,10 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       await lock();
     }
     await hook('pre-deploy');
-    status.phase = 'starting proxy';
-    await Promise.all(
-      hosts.filter((h) => plan.roles.some((r) => r.proxy && r.hosts.includes(h))).map((h) => host.ensureProxy(plan, h)),
-    );
+    if (!proxiesWhilePulling) {
+      status.phase = 'starting proxy';
+      await proxies();
+    }
 
     status.phase = 'booting';
     const batches = plan.roles.flatMap((role) =>
@@ -176,6 +186,24 @@ export async function acquireLock(plan: Plan, waitSeconds: number, status: Pick<
       await sleep('5s');
     }
   }
+}
+
+/** Kamal's check before a rollback, on every host at once, taken while the lock is: all that is missing in one failure. */
+async function assertRollbackTarget(plan: Plan, hosts: string[], step: (h: string, s: HostStep) => void): Promise<void> {
+  const missing = await Promise.all(
+    hosts.map(async (h) => {
+      step(h, 'checking');
+      const gone = await host.rollbackTargetMissing(plan, h);
+      step(h, 'checked');
+      return gone;
+    }),
+  );
+  if (missing.flat().length === 0) return;
+  throw ApplicationFailure.nonRetryable(
+    `version ${plan.version} of ${plan.service} has no container on ${missing.flat().join(', ')}: it was pruned there, or never deployed. Nothing was changed. ` +
+      'Fix: roll back to a version `sextant app details` shows on every host',
+    'RollbackTargetMissing',
+  );
 }
 
 /**

@@ -6,6 +6,9 @@ export type HostStep =
   | 'running'
   | 'pulling'
   | 'pulled'
+  /** A rollback looks for the version's container instead of pulling. */
+  | 'checking'
+  | 'checked'
   | 'booting'
   | 'switching'
   | 'checking health'

@@ -23,14 +23,8 @@ async function runDeploy(ctx: CommandContext, kind: 'deploy' | 'rollback'): Prom
   if (kind === 'deploy' && ctx.positionals.length > 0) throw new UsageError(`unexpected argument ${ctx.positionals[0]}`);
   const project = await loadProject(ctx, { kind, version: kind === 'rollback' ? ctx.positionals[0] : undefined });
   const out = new Output(outputOptionsFromEnv(ctx.flags), project.hosts);
-  // The rollback's look at the hosts (SSH) and the session's start (module loading, agent,
-  // connection) are independent: side by side. A refused rollback closes the session unused.
-  const checked = kind === 'rollback' ? import('../rollback-target').then((m) => m.assertRollbackTarget(project, ctx.env, ctx.positionals[0]!)) : Promise.resolve();
-  const [check, opened] = await Promise.allSettled([checked, openSession(ctx.env, out, { startAgent: !ctx.flags['no-worker'] })]);
-  if (opened.status === 'rejected') throw check.status === 'rejected' ? check.reason : opened.reason;
-  const session = opened.value;
+  const session = await openSession(ctx.env, out, { startAgent: !ctx.flags['no-worker'] });
   try {
-    if (check.status === 'rejected') throw check.reason;
     const plan = project.plan(session.home);
     // The build runs on this machine's queue: refuse settings its docker client cannot honour before anything runs.
     if (plan.build) await (await import('./build')).checkBuilderUpFront({ ...plan, build: plan.build }, ctx);
