@@ -16,6 +16,7 @@ import { get, startLoad, type LoadReport } from '../support/http';
 import { repoRoot } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
 import { activityAttempts, freePortPair, temporalClient } from '../support/temporal';
+import { statusQuery } from '../../workflows/signals';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const lab = (script: string, ...args: string[]) => execFileSync('bash', [join(repoRoot, 'test', 'lab', script), ...args], { stdio: 'pipe' });
@@ -244,7 +245,8 @@ describe('durable rollouts under faults', function () {
       const cli = deployCli('v10');
       await holds.reached(key);
       const abort = runCli(['deploy', 'abort', '-m', 'fault test'], opts());
-      await sleep(500);
+      // Batch 1 goes on once the workflow has the abort (however long the CLI takes to send it).
+      while (!(await handle.query(statusQuery)).aborting) await sleep(100);
       holds.release(key);
       assert.equal((await abort).code, 6, 'abort exits with the "aborted" code');
       const r = await cli.done;
