@@ -1,5 +1,5 @@
-// Where a deploy's time goes, from its workflow history: the CLI's own start, each step's share
-// of the wall time (first scheduled to last completed, over all hosts), and the gaps between steps.
+// Where a deploy's time goes, from its workflow history: the CLI's own start, the steps on the
+// deploy's critical path, and the workflow tasks between them.
 import { temporal } from '@temporalio/proto';
 import { testNamespace, temporalClient } from '../test/support/temporal';
 import { serviceWorkflowId } from '../workflows/batches';
@@ -22,62 +22,88 @@ export async function profileDeploy(app: BenchApp, hosts: number): Promise<Profi
   const spawned = Date.now();
   await app.sextant(['deploy', '--skip-push', '--version', version]);
   const exited = Date.now();
+  return profileFromHistory(await latestHistory(app), spawned, exited);
+}
+
+async function latestHistory(app: BenchApp): Promise<Event[]> {
   const { client, close } = await temporalClient(app.project.lab.temporal.address, testNamespace());
   try {
-    const events = (await client.workflow.getHandle(serviceWorkflowId(app.project.service, null)).fetchHistory()).events ?? [];
-    return profileFromHistory(events, spawned, exited);
+    return (await client.workflow.getHandle(serviceWorkflowId(app.project.service, null)).fetchHistory()).events ?? [];
   } finally {
     await close();
   }
 }
 
 /**
- * Splits a deploy's wall time among its steps: each moment goes to the steps running then, in
- * equal shares (steps run side by side, e.g. the lock while hosts pull), and a moment when none
- * runs goes to the workflow's own tasks. A step is one activity type (hooks by name), running
- * from its first schedule to its last completion; the shares add up to the whole.
+ * The switch of the latest deploy or rollback (epoch ms): from the first host's switchProxy to
+ * the last old container stopped, the time kamal-proxy moves traffic and the old one drains.
+ */
+export async function switchWindow(app: BenchApp): Promise<{ from: number; to: number }> {
+  const events = await latestHistory(app);
+  const typeOf = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [Number(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]));
+  const from = Math.min(...events.filter((e) => typeOf.get(Number(e.eventId)) === 'switchProxy').map(at));
+  const to = Math.max(...events.filter((e) => typeOf.get(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId)) === 'stopOldContainers').map(at));
+  return { from, to };
+}
+
+/**
+ * The deploy's critical path, from its history: walking back from the workflow's completion, each
+ * workflow task was started by the last step completed before it (the one it waited for), which
+ * was scheduled by an earlier task, back to the start. Each line is a step on that path (its host
+ * named) or the workflow tasks between them; with the CLI's own start and exit they add up to the
+ * whole wall time. Steps beside the path (the lock while hosts pull, audit lines) are not in it.
  */
 export function profileFromHistory(events: Event[], spawned: number, exited: number): ProfileLine[] {
-  const spans = new Map<string, { from: number; to: number }>();
-  const typeOf = new Map<string, string>();
-  for (const e of events) {
-    const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled) {
-      // Hooks are one step type with the hook's name as the second argument: name them apart.
-      const name = scheduled.activityType?.name ?? '?';
-      const type = name === 'runHook' ? `hook ${hookName(scheduled.input?.payloads?.[1])}` : `step ${name}`;
-      typeOf.set(String(e.eventId), type);
-      if (!spans.has(type)) spans.set(type, { from: at(e), to: at(e) });
-    }
-    const done = e.activityTaskCompletedEventAttributes;
-    if (done) {
-      const span = spans.get(typeOf.get(String(done.scheduledEventId))!);
-      if (span) span.to = Math.max(span.to, at(e));
-    }
+  const byId = new Map(events.map((e) => [Number(e.eventId), e]));
+  const completions = events.filter((e) => e.activityTaskCompletedEventAttributes);
+  const started = events[0]!;
+  const completed = events.find((e) => e.eventType === T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)!;
+  const path: { name: string; from: number; to: number }[] = [];
+  // The task that made `e`, and the completion that task waited for (none: the first task).
+  let taskId = Number(completed.workflowExecutionCompletedEventAttributes?.workflowTaskCompletedEventId);
+  for (;;) {
+    const taskStart = [...events].reverse().find((x) => Number(x.eventId) < taskId && x.eventType === T.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    if (!taskStart) break;
+    const waitedFor = completions
+      .filter((x) => Number(x.eventId) < Number(taskStart.eventId))
+      .reduce<Event | undefined>((latest, x) => (!latest || at(x) >= at(latest) ? x : latest), undefined);
+    if (!waitedFor) break;
+    const scheduled = byId.get(Number(waitedFor.activityTaskCompletedEventAttributes!.scheduledEventId))!;
+    path.unshift({ name: stepName(scheduled), from: at(scheduled), to: at(waitedFor) });
+    taskId = Number(scheduled.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId);
+    // Only completions before this step was scheduled can have led to it.
+    completions.splice(0, completions.length, ...completions.filter((x) => at(x) <= at(scheduled) && Number(x.eventId) < Number(scheduled.eventId)));
   }
-  const started = at(events[0]!);
-  const completed = at(events.find((e) => e.eventType === T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)!);
-  const share = new Map<string, number>([...spans.keys()].map((k) => [k, 0]));
-  let idle = 0;
-  const cuts = [...new Set([started, completed, ...[...spans.values()].flatMap((s) => [s.from, s.to])])].sort((a, b) => a - b);
-  for (let i = 1; i < cuts.length; i++) {
-    const [a, b] = [cuts[i - 1]!, cuts[i]!];
-    const active = [...spans].filter(([, s]) => s.from <= a && s.to >= b).map(([k]) => k);
-    if (active.length === 0) idle += b - a;
-    for (const k of active) share.set(k, share.get(k)! + (b - a) / active.length);
+  let tasks = 0;
+  let last = at(started);
+  for (const p of path) {
+    tasks += p.from - last;
+    last = p.to;
   }
+  tasks += at(completed) - last;
   return [
-    { what: 'CLI: process start, config, plan, connect, start workflow', ms: started - spawned },
-    ...[...share].map(([what, ms]) => ({ what, ms: Math.round(ms) })),
-    { what: 'workflow tasks between steps', ms: idle },
-    { what: 'CLI: notice completion, print, exit', ms: exited - completed },
+    { what: 'CLI: process start, config, plan, connect, start workflow', ms: at(started) - spawned },
+    ...path.map((p) => ({ what: p.name, ms: p.to - p.from })),
+    { what: 'workflow tasks on the path (between the steps)', ms: tasks },
+    { what: 'CLI: notice completion, print, exit', ms: exited - at(completed) },
   ];
 }
 
-function hookName(payload: temporal.api.common.v1.IPayload | undefined): string {
+/** `step pullImage 10.77.0.11`, or `hook pre-deploy` (hooks are one step type, the hook's name its second argument). */
+function stepName(scheduled: Event): string {
+  const a = scheduled.activityTaskScheduledEventAttributes!;
+  const name = a.activityType?.name ?? '?';
+  const second = stringArgument(a.input?.payloads?.[1]);
+  if (name === 'runHook') return `hook ${second ?? '?'}`;
+  return `step ${name}${second ? ` ${second}` : ''}`;
+}
+
+/** A step's argument when it is a string (a host, a hook's name), else undefined. */
+function stringArgument(payload: temporal.api.common.v1.IPayload | undefined): string | undefined {
   try {
-    return String(JSON.parse(Buffer.from(payload?.data ?? []).toString('utf8')));
+    const value: unknown = JSON.parse(Buffer.from(payload?.data ?? []).toString('utf8'));
+    return typeof value === 'string' ? value : undefined;
   } catch {
-    return '?';
+    return undefined;
   }
 }

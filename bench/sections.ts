@@ -7,6 +7,7 @@ import { startLoad, type LoadReport } from '../test/support/http';
 import { freePortPair, temporalClient } from '../test/support/temporal';
 import { serviceWorkflowId } from '../workflows/batches';
 import { BenchApp } from './bench-project';
+import { switchWindow } from './profile';
 import { floorRun } from './floor';
 import { sampleRss, SshConnectionCounter } from './probes';
 import type { Row } from './report';
@@ -166,6 +167,7 @@ export async function underLoad(app: BenchApp, runs: number): Promise<Row[]> {
   const measure = async (what: 'deploy' | 'rollback'): Promise<Row[]> => {
     const steady: number[] = [];
     const during: number[] = [];
+    const switching: number[] = [];
     let served = 0;
     let failures = 0;
     for (let i = 0; i < runs; i++) {
@@ -182,21 +184,24 @@ export async function underLoad(app: BenchApp, runs: number): Promise<Row[]> {
       const to = Date.now();
       await new Promise((r) => setTimeout(r, 500));
       const report = await load.stop();
+      const window = await switchWindow(app);
       split(report, from, to, steady, during);
+      split(report, window.from, window.to, [], switching);
       served += report.total;
       failures += report.failures;
       await app.expectVersion(hosts, target);
     }
     const p = (xs: number[], q: number) => ({ runs: xs.length, median: percentile(xs, q), min: Math.min(...xs), max: Math.max(...xs) });
     const p99Steady = p(steady, 99);
-    const p99During = p(during, 99);
+    const p99Switching = p(switching, 99);
     return [
       { section: '6. under load', measure: `${what}: requests served (2 hosts, ${runs} runs)`, unit: 'requests', summary: { runs, median: served, min: served, max: served } },
       { section: '6. under load', measure: `${what}: failed requests`, unit: 'requests', summary: { runs, median: failures, min: failures, max: failures }, target: '0', met: failures === 0 },
       { section: '6. under load', measure: `${what}: p50 latency, steady state (runs = requests)`, unit: 'ms', summary: p(steady, 50) },
-      { section: '6. under load', measure: `${what}: p50 latency during the switch`, unit: 'ms', summary: p(during, 50) },
+      { section: '6. under load', measure: `${what}: p50 latency during the switch`, unit: 'ms', summary: p(switching, 50) },
       { section: '6. under load', measure: `${what}: p99 latency, steady state`, unit: 'ms', summary: p99Steady },
-      { section: '6. under load', measure: `${what}: p99 latency during the switch`, unit: 'ms', summary: p99During, floor: p99Steady, target: '≤ 2× steady p99', met: p99During.median <= 2 * p99Steady.median },
+      { section: '6. under load', measure: `${what}: p99 latency during the switch (first switchProxy to last old container stopped)`, unit: 'ms', summary: p99Switching, floor: p99Steady, target: '≤ 2× steady p99', met: p99Switching.median <= 2 * p99Steady.median },
+      { section: '6. under load', measure: `${what}: p99 latency during the whole CLI run (its start and the boot included)`, unit: 'ms', summary: p(during, 99), floor: p99Steady },
     ];
   };
   return [...(await measure('deploy')), ...(await measure('rollback'))];
