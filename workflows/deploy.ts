@@ -33,8 +33,6 @@ const PRUNE_WITH_STOP_PATCH = 'prune-with-stop';
 const NO_HOOK_STEPS_PATCH = 'no-hook-steps-without-hooks';
 /** A rollback looks for the version's containers in its first step (older ones were checked by the CLI, then pulled). */
 const ROLLBACK_TARGET_PATCH = 'rollback-target-in-workflow';
-/** With no pre-deploy hook to come first, kamal-proxy is ensured while the hosts pull (older deploys did it after the lock). */
-const PROXY_WHILE_PULLING_PATCH = 'proxy-while-pulling';
 
 export interface DeployOptions {
   rollbackOnFailure: boolean;
@@ -106,14 +104,10 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       await acquireLock(plan, options.lockWaitSeconds ?? 0, status);
       locked = true;
     };
-    const proxies = () => Promise.all(hosts.filter((h) => plan.roles.some((r) => r.proxy && r.hosts.includes(h))).map((h) => host.ensureProxy(plan, h)));
-    // A running kamal-proxy changes nothing an app sees either: without a pre-deploy hook that
-    // Kamal runs before it, it is looked at (and started where missing) beside the pulls.
-    const proxiesWhilePulling = !hooks && patched(PROXY_WHILE_PULLING_PATCH);
     if (patched(LOCK_WHILE_PULLING_PATCH)) {
-      // Pulling changes nothing a running app sees, so the lock is taken meanwhile. All settle
+      // Pulling changes nothing a running app sees, so the lock is taken meanwhile. Both settle
       // before going on: a lock taken while a pull failed must still be released below.
-      const settled = await Promise.allSettled([pulls(), lock(), ...(proxiesWhilePulling ? [proxies()] : [])]);
+      const settled = await Promise.allSettled([pulls(), lock()]);
       for (const r of settled) if (r.status === 'rejected') throw r.reason;
     } else {
       await pulls();
@@ -121,10 +115,10 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       await lock();
     }
     await hook('pre-deploy');
-    if (!proxiesWhilePulling) {
-      status.phase = 'starting proxy';
-      await proxies();
-    }
+    status.phase = 'starting proxy';
+    await Promise.all(
+      hosts.filter((h) => plan.roles.some((r) => r.proxy && r.hosts.includes(h))).map((h) => host.ensureProxy(plan, h)),
+    );
 
     status.phase = 'booting';
     const batches = plan.roles.flatMap((role) =>
