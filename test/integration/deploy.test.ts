@@ -10,6 +10,7 @@ import { createHostActivities } from '../../activities/host';
 import { loadSealKey } from '../../plan/seal';
 import { SshPool } from '../../ssh/pool';
 import { runCli, runCliOk, startCli } from '../support/cli';
+import { Holds } from '../support/faults';
 import { recordHistory } from '../support/histories';
 import { hostSnapshot, labHost, proxyRoutes, removeService, runningContainers } from '../support/hosts';
 import { get, startLoad } from '../support/http';
@@ -134,25 +135,30 @@ describe('deploy to lab hosts (walking skeleton)', function () {
   });
 
   it('refuses a deploy of another version while one runs, and attaches to the same version', async function () {
-    const first = startCli(['deploy', '--version', 'v3'], { cwd: project.dir, env: project.env });
-    const { client, close } = await labClient(project.lab);
+    // v3 stays running (held before its first host stops the old container) until both
+    // checks are done, however fast the deploy and however slow the CLIs.
+    const holds = new Holds(join(project.home, '..', 'holds'));
+    project.env.SEXTANT_TEST_HOLD_DIR = holds.dir;
+    await runCliOk(['agent', 'stop'], { cwd: project.dir, env: project.env }); // the next command starts it with the holds
+    const key = `stopOldContainers@${project.hosts[0]}`;
+    holds.hold(key);
     try {
-      const handle = client.workflow.getHandle(`sextant/${project.service}`);
-      for (let i = 0; i < 300; i++) {
-        const d = await handle.describe().catch(() => null);
-        if (d?.status.name === 'RUNNING' && (d.memo as { version?: string }).version === 'v3') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const first = startCli(['deploy', '--version', 'v3'], { cwd: project.dir, env: project.env });
+      await holds.reached(key);
       const other = await runCli(['deploy', '--version', 'v4'], { cwd: project.dir, env: project.env });
       assert.equal(other.code, 4, other.stderr);
       assert.match(other.stderr, /another deploy of .* is running: version v3/);
       assert.match(other.stderr, new RegExp(`sextant/${project.service}`));
-      const same = await runCliOk(['deploy', '--version', 'v3'], { cwd: project.dir, env: project.env });
-      assert.match(same.stdout, /attaching to the running deploy of v3/);
+      const same = startCli(['deploy', '--version', 'v3'], { cwd: project.dir, env: project.env });
+      let said = '';
+      same.child.stdout!.on('data', (c: Buffer | string) => (said += String(c)));
+      while (!said.includes('attaching to the running deploy of v3')) await new Promise((r) => setTimeout(r, 100));
+      holds.release(key);
+      assert.equal((await same.done).code, 0);
       assert.equal((await first.done).code, 0);
       assert.deepEqual(await versionsServed(), ['v3', 'v3']);
     } finally {
-      await close();
+      holds.release(key);
     }
   });
 
