@@ -1,6 +1,6 @@
 // Host steps of a deploy. Each observes the host first and acts only if needed, and
 // recognises its own earlier effects by the deploy ID, so running one twice changes nothing.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { randomBytes } from 'node:crypto';
 import * as app from '../commands/app';
 import * as audit from '../commands/audit';
@@ -13,10 +13,10 @@ import * as proxy from '../commands/proxy';
 import * as registry from '../commands/registry';
 import { openMap, openValue } from '../plan/seal';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
-import { pruneImages, pruneRole, removeUnusedImages, serviceImages, type PruneWhat } from './prune';
+import { pruneImages, pruneRole, pruneRoleAndImages, serviceImages, type PruneWhat } from './prune';
 import { pruneDanglingImages } from '../commands/prune';
 import { remote, type HostDeps, type Remote } from './remote';
-import type { AuditNote, BootResult, ContainerRef, HealthProbe } from './results';
+import type { AuditNote, BootResult, ContainerRef, HealthProbe, HostLook } from './results';
 
 function roleOf(plan: Plan, name: string): RolePlan {
   const role = plan.roles.find((r) => r.name === name);
@@ -212,10 +212,17 @@ export function createHostActivities(deps: HostDeps) {
       });
       const refOf = (c: app.ContainerSummary | undefined): ContainerRef | null => (c ? { name: c.name, version: versionFromName(scope, c.name) ?? c.name } : null);
       // Most boots find the name free: the env file (the same for every attempt) is written and
-      // the container started in one round trip, while the host lists the role's containers.
+      // the container started in one round trip, while the host lists the role's containers and
+      // the service's images (the stop step prunes from that look).
       const boot = writeFileThen(env, run);
-      const [all, first] = await Promise.all([containersOf(r, plan, roleName), r.run(boot.argv, { stdin: boot.stdin })]);
-      if (first.code === 0) return { container: name, previous: refOf(all.find((c) => c.state === 'running' && c.name !== name)) };
+      const [all, service, first] = await Promise.all([containersOf(r, plan, roleName), serviceImages(r, plan), r.run(boot.argv, { stdin: boot.stdin })]);
+      if (first.code === 0) {
+        // The lists may have been taken before the new container existed: it is left out of the
+        // role's (it runs, so nothing prunes it) and counted in as using its image.
+        const others = all.filter((c) => c.name !== name);
+        const seen = { role: others, service: { ...service, containers: [...service.containers.filter((c) => c.name !== name), { name, image: imageOf(plan) }] } };
+        return { container: name, previous: refOf(others.find((c) => c.state === 'running')), seen };
+      }
       if (!NAME_TAKEN.test(first.stderr)) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${first.stderr.trim()}`, 'BootFailed');
       // The name is taken, so that run changed nothing and the list is as it was: by this deploy's
       // own container (a retried boot), or by another deploy of the same version.
@@ -286,11 +293,13 @@ export function createHostActivities(deps: HostDeps) {
      * beyond `retain_containers`, keeping `prune.keep` (what the host ran before: it rolls back
      * there if a later host fails) as one of the retained, then the service's unused images.
      */
-    async stopOldContainers(plan: Plan, host: string, roleName: string, container: string, prune?: { keep: string | null }): Promise<void> {
+    async stopOldContainers(plan: Plan, host: string, roleName: string, container: string, prune?: { keep: string | null; seen?: HostLook }): Promise<void> {
       const r = on(plan, host);
       const stopTimeout = roleOf(plan, roleName).stopTimeout;
-      // Every look prune needs is taken beside the role's list, in the same round trip.
-      const [all, seen] = await Promise.all([containersOf(r, plan, roleName), prune ? serviceImages(r, plan) : null]);
+      // The boot's look serves the first attempt; a retry looks again, as an earlier attempt
+      // may have stopped or removed some. Every look prune needs is taken in one round trip.
+      const look = prune?.seen && Context.current().info.attempt === 1 ? prune.seen : null;
+      const [all, seen] = look ? [look.role, look.service] : await Promise.all([containersOf(r, plan, roleName), prune ? serviceImages(r, plan) : null]);
       const old = all.filter((c) => c.name !== container && c.state === 'running');
       const stops = Promise.all(old.map((c) => r.ok(app.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 })));
       if (!prune || !seen) return void (await stops);
@@ -299,12 +308,11 @@ export function createHostActivities(deps: HostDeps) {
       const stopping = new Set(old.map((c) => c.name));
       const stopped = all.map((c) => (stopping.has(c.name) ? { ...c, state: 'exited' } : c));
       const protect = stopped.filter((c) => c.state !== 'running' && (c.name === prune.keep || stopping.has(c.name))).map((c) => c.name);
-      const [, removed] = await Promise.all([
+      await Promise.all([
         stops,
-        pruneRole(r, plan, stopped, Math.max(0, plan.retainContainers - protect.length), protect),
+        pruneRoleAndImages(r, stopped, seen, Math.max(0, plan.retainContainers - protect.length), protect),
         r.ok(pruneDanglingImages({ service: plan.service })),
       ]);
-      await removeUnusedImages(r, seen, removed);
     },
 
     /** Removes this deploy's container after it failed its health check (never another deploy's). */

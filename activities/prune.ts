@@ -2,17 +2,17 @@
 // rollback to each works) and the images they use; remove the rest.
 import * as prune from '../commands/prune';
 import type { ContainerSummary } from '../commands/app';
+import { thenTry } from '../commands/remote';
 import type { Plan } from '../plan/types';
 import type { Remote } from './remote';
 
 /** Kamal's `prune all | images | containers`. */
 export type PruneWhat = 'all' | 'images' | 'containers';
 
-/** Removes the role's stopped containers beyond the newest `retain` (and `protect`); returns their names. */
-export async function pruneRole(r: Remote, plan: Plan, containers: readonly ContainerSummary[], retain = plan.retainContainers, protect: readonly string[] = []): Promise<string[]> {
-  const doomed = prune.selectContainersToPrune(containers, retain, protect);
+/** Removes the role's stopped containers beyond the newest `retain`. */
+export async function pruneRole(r: Remote, plan: Plan, containers: readonly ContainerSummary[], retain = plan.retainContainers): Promise<void> {
+  const doomed = prune.selectContainersToPrune(containers, retain, []);
   if (doomed.length) await r.ok(prune.removeContainers(doomed));
-  return doomed;
 }
 
 /** What image pruning decides from: the service's tagged images, and its containers with theirs. */
@@ -27,14 +27,25 @@ export async function serviceImages(r: Remote, plan: Plan): Promise<ServiceImage
   return { images: prune.parseImageList(images), containers: prune.parseServiceContainers(containers) };
 }
 
-/** Removes the tagged images that no container uses once the `removed` containers are gone. */
-export async function removeUnusedImages(r: Remote, seen: ServiceImages, removed: readonly string[] = []): Promise<void> {
+/** The tagged images no container uses once the `removed` containers are gone. */
+function unusedImages(seen: ServiceImages, removed: readonly string[] = []): string[] {
   const used = seen.containers.filter((c) => !removed.includes(c.name)).map((c) => c.image);
-  const doomed = prune.selectImagesToRemove(seen.images, used);
-  if (doomed.length) await r.run(prune.removeImages(doomed));
+  return prune.selectImagesToRemove(seen.images, used);
+}
+
+/**
+ * pruneRole, then the images no container uses any more, in one round trip: the images go
+ * once their containers are removed (`docker rmi` refuses images in use, a last safety net).
+ */
+export async function pruneRoleAndImages(r: Remote, containers: readonly ContainerSummary[], seen: ServiceImages, retain: number, protect: readonly string[]): Promise<void> {
+  const doomed = prune.selectContainersToPrune(containers, retain, protect);
+  const images = unusedImages(seen, doomed);
+  if (doomed.length) await r.ok(images.length ? thenTry(prune.removeContainers(doomed), prune.removeImages(images)) : prune.removeContainers(doomed));
+  else if (images.length) await r.run(prune.removeImages(images));
 }
 
 export async function pruneImages(r: Remote, plan: Plan): Promise<void> {
-  await removeUnusedImages(r, await serviceImages(r, plan));
+  const images = unusedImages(await serviceImages(r, plan));
+  if (images.length) await r.run(prune.removeImages(images));
   await r.ok(prune.pruneDanglingImages({ service: plan.service }));
 }

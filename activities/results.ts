@@ -1,4 +1,6 @@
 // Values activities hand back to workflows (plain JSON, recorded in history).
+import type { ContainerSummary } from '../commands/app';
+import type { ServiceImages } from './prune';
 
 export interface ContainerRef {
   name: string;
@@ -10,6 +12,17 @@ export interface BootResult {
   container: string;
   /** What this role ran on the host before (null on a first deploy). */
   previous: ContainerRef | null;
+  /**
+   * The role's containers and the service's images as the boot found them (the new container
+   * counted in), so stopping the old container prunes without looking again. Absent from
+   * results recorded before it, and when the boot renamed or restarted a container.
+   */
+  seen?: HostLook;
+}
+
+export interface HostLook {
+  role: ContainerSummary[];
+  service: ServiceImages;
 }
 
 export interface HealthProbe {

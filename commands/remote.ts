@@ -20,3 +20,18 @@ export function bounded(argv: readonly string[], seconds: number): string[] {
   }
   return ['timeout', '--kill-after=5', `${seconds}s`, ...argv];
 }
+
+// Runs the first $1 words as a command and, if it succeeded, the rest as another. eval sees only
+// references to positional parameters ("${1}" "${2}" ...), never their values.
+const THEN_TRY_SCRIPT =
+  'n=$1; shift; refs=; i=1; while [ "$i" -le "$n" ]; do refs="$refs \\"\\${$i}\\""; i=$((i + 1)); done; eval "$refs" || exit; shift "$n"; "$@" || true';
+
+/**
+ * `first`, then `second` if it succeeded, in one round trip where two would follow each other;
+ * the exit status is the first's (the second's failure shows on stderr only). Both travel as
+ * positional parameters, never as shell text.
+ */
+export function thenTry(first: readonly string[], second: readonly string[]): string[] {
+  if (!first.length || !second.length) throw new Error('thenTry: both commands need argv');
+  return ['sh', '-c', THEN_TRY_SCRIPT, 'sh', String(first.length), ...first, ...second];
+}

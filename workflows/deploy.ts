@@ -268,7 +268,7 @@ async function bootHost(
   }
   switched.push({ host: h, role, boot });
   step(h, 'stopping old', plan.version);
-  if (patched(PRUNE_WITH_STOP_PATCH)) await host.stopOldContainers(plan, h, role.name, boot.container, { keep: boot.previous?.name ?? null });
+  if (patched(PRUNE_WITH_STOP_PATCH)) await host.stopOldContainers(plan, h, role.name, boot.container, { keep: boot.previous?.name ?? null, seen: boot.seen });
   else await host.stopOldContainers(plan, h, role.name, boot.container);
   step(h, 'done', plan.version);
 }

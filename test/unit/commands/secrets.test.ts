@@ -185,6 +185,7 @@ const calls: Record<string, () => Out> = {
   'registry.login': () => registry.login(config.registry),
   'registry.logout': () => registry.logout(config.registry.server),
   'remote.bounded': () => remote.bounded(app.start(name), 60),
+  'remote.thenTry': () => remote.thenTry(prune.removeContainers([name]), prune.removeImages([`${repository}:${version}`])),
   'shell.shellQuote': () => shell.shellQuote(name),
   'shell.shellJoin': () => shell.shellJoin(app.start(name)),
   'shell.shellSplit': () => shell.shellSplit(config.role.cmd),

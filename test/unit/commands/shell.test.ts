@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { shellJoin, shellQuote, shellSplit } from '../../../commands/shell';
-import { bounded } from '../../../commands/remote';
+import { spawnSync } from 'node:child_process';
+import { bounded, thenTry } from '../../../commands/remote';
 
 describe('commands/shell', () => {
   describe('shellQuote', () => {
@@ -103,6 +104,40 @@ describe('commands/shell', () => {
 
     it('lets a bounded command run and returns its output', () => {
       assert.equal(execFileSync('/bin/sh', ['-c', shellJoin(bounded(['echo', 'ok'], 5))]).toString(), 'ok\n');
+    });
+  });
+
+  describe('thenTry', () => {
+    const shells = ['/bin/sh', '/bin/dash', '/bin/bash'].filter((sh) => existsSync(sh));
+    const viaShell = (sh: string, argv: string[]) => spawnSync(sh, ['-c', shellJoin(argv)], { encoding: 'utf8' });
+
+    it('puts both commands after the count of the first one\'s words', () => {
+      const argv = thenTry(['docker', 'rm', 'app-web-1'], ['docker', 'rmi', 'app:1']);
+      assert.deepEqual(argv.slice(0, 2), ['sh', '-c']);
+      assert.deepEqual(argv.slice(3), ['sh', '3', 'docker', 'rm', 'app-web-1', 'docker', 'rmi', 'app:1']);
+      assert.throws(() => thenTry([], ['true']), /both commands/);
+    });
+
+    it('runs the second after the first, each word intact, in every POSIX shell', () => {
+      fc.assert(
+        fc.property(fc.array(fc.string({ unit: 'binary' }).map((w) => w.replace(/\0/g, '')), { maxLength: 12 }), fc.array(fc.string().map((w) => w.replace(/\0/g, '')), { maxLength: 4 }), (a, b) => {
+          for (const sh of shells) {
+            const r = viaShell(sh, thenTry(['printf', '[%s]', ...a], ['printf', '<%s>', ...b]));
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stdout, (a.length ? a.map((w) => `[${w}]`).join('') : '[]') + (b.length ? b.map((w) => `<${w}>`).join('') : '<>'));
+          }
+        }),
+        { numRuns: 25 },
+      );
+    });
+
+    it("exits with the first one's status: the second runs only after a success, and its failure does not count", () => {
+      for (const sh of shells) {
+        const first = viaShell(sh, thenTry(['sh', '-c', 'exit 3'], ['echo', 'ran']));
+        assert.deepEqual([first.status, first.stdout], [3, '']);
+        const second = viaShell(sh, thenTry(['true'], ['sh', '-c', 'echo ran; exit 4']));
+        assert.deepEqual([second.status, second.stdout], [0, 'ran\n']);
+      }
     });
   });
 });
