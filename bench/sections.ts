@@ -1,10 +1,13 @@
 // The benchmark's sections (issue 7): each returns report rows measured side by side with
 // their floor in the same run. Every deploy is of a version never deployed before.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { sextantBin, startCli } from '../test/support/cli';
 import { startLoad, type LoadReport } from '../test/support/http';
 import { freePortPair, temporalClient } from '../test/support/temporal';
+import { warmPidPath, warmSocketPath } from '../cli/warm-protocol';
+import { isAlive } from '../worker/processes';
 import { serviceWorkflowId } from '../workflows/batches';
 import { BenchApp } from './bench-project';
 import { switchWindow } from './profile';
@@ -68,9 +71,11 @@ export async function resources(app: BenchApp, hostCount: number, runs: number):
     if (i === 0) await app.sextant(['agent', 'stop']);
     const version = app.nextVersion();
     const before = counter.counts();
+    // After the first run, the agent's warm CLI process runs the command; bin/sextant relays.
+    const warmPid = waitingWarmPid(app);
     const { child, done } = startCli(['deploy', '--skip-push', '--version', version], { cwd: app.project.dir, env: app.project.env });
     let workerPid: number | null = null;
-    const rss = sampleRss(() => [child.pid!, ...(workerPid ? [workerPid] : [])]);
+    const rss = sampleRss(() => [child.pid!, ...(warmPid ? [warmPid] : []), ...(workerPid ? [workerPid] : [])]);
     const findWorker = setInterval(() => (workerPid ??= agentWorkerPid(app)), 500);
     const result = await done;
     clearInterval(findWorker);
@@ -78,14 +83,14 @@ export async function resources(app: BenchApp, hostCount: number, runs: number):
     const peaks = rss.stop();
     if (result.code !== 0) throw new Error(`deploy failed:\n${result.stdout}\n${result.stderr}`);
     await app.expectVersion(hosts, version);
-    cliPeaks.push(peaks.get(child.pid!) ?? NaN);
+    cliPeaks.push((peaks.get(child.pid!) ?? NaN) + (warmPid ? peaks.get(warmPid) ?? NaN : 0));
     if (workerPid) workerPeaks.push(peaks.get(workerPid) ?? NaN);
     const after = counter.counts();
     const opened = Math.max(...hosts.map((h) => (after.get(h.address) ?? 0) - (before.get(h.address) ?? 0)));
     (i === 0 ? perHost.cold : perHost.warm).push(opened);
   }
   const rows: Row[] = [
-    { section: '7. resources', measure: `peak RSS of the CLI process, deploy to ${hostCount} hosts`, unit: 'MB', summary: summarize(cliPeaks), target: '≤ 300 MB', met: summarize(cliPeaks).median <= 300 },
+    { section: '7. resources', measure: `peak RSS of the CLI (bin/sextant, plus the agent's warm CLI process when it ran the deploy), deploy to ${hostCount} hosts`, unit: 'MB', summary: summarize(cliPeaks), target: '≤ 300 MB', met: summarize(cliPeaks).median <= 300 },
   ];
   if (workerPeaks.length) {
     const w = summarize(workerPeaks);
@@ -94,6 +99,13 @@ export async function resources(app: BenchApp, hostCount: number, runs: number):
   rows.push({ section: '7. resources', measure: 'SSH connections opened per host, deploy with a fresh worker (max over hosts)', unit: 'count', summary: summarize(perHost.cold), target: '1', met: summarize(perHost.cold).max <= 1 });
   if (perHost.warm.length) rows.push({ section: '7. resources', measure: 'SSH connections opened per host, next deploys (pooled; max over hosts)', unit: 'count', summary: summarize(perHost.warm), target: '≤ 1', met: summarize(perHost.warm).max <= 1 });
   return rows;
+}
+
+/** The agent's warm CLI process waiting for a command, if one is. */
+function waitingWarmPid(app: BenchApp): number | null {
+  if (!existsSync(warmSocketPath(app.project.home))) return null;
+  const pid = Number(readFileSync(warmPidPath(app.project.home), 'utf8'));
+  return pid && isAlive(pid) ? pid : null;
 }
 
 function agentWorkerPid(app: BenchApp): number | null {

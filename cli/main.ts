@@ -6,7 +6,7 @@ import { commands, type CommandSpec } from './registry';
 import { didYouMean } from '../config/suggest';
 import { shellJoin } from '../commands/shell';
 
-function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string[] } | null {
+export function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string[] } | null {
   let best: CommandSpec | null = null;
   for (const spec of commands) {
     if (spec.path.every((word, i) => argv[i] === word) && (!best || spec.path.length > best.path.length)) best = spec;
@@ -66,8 +66,11 @@ async function findAlias(argv: readonly string[]): Promise<{ spec: CommandSpec; 
   return { ...found, chain: expanded.chain };
 }
 
+/** `sextant`, `sextant --help`, `sextant help`: the overview of commands. */
+export const asksForOverview = (argv: readonly string[]) => argv.length === 0 || argv[0] === '--help' || argv[0] === 'help';
+
 export async function main(argv: readonly string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
+  if (asksForOverview(argv)) {
     process.stdout.write(overview(await aliasesForHelp(argv)) + '\n');
     return EXIT.ok;
   }

@@ -17,6 +17,8 @@ export interface CommandSpec {
   example: string;
   flags: FlagSpec[];
   run: () => Promise<(ctx: CommandContext) => Promise<number>>;
+  /** Reads no terminal input, so it may run in the agent's warm CLI process (cli/warm-protocol.ts). */
+  warm?: true;
 }
 
 const deployFlags: FlagSpec[] = [
@@ -35,11 +37,14 @@ const logFlags: FlagSpec[] = [
   { name: 'skip-timestamps', short: 'T', type: 'boolean', description: "Without Docker's timestamps" },
 ];
 const grepOptions: FlagSpec = { name: 'grep-options', type: 'string', description: 'Options for grep, e.g. "-i -C 2"' };
+/** A command that may run in the agent's warm CLI process. */
+const warm = (spec: CommandSpec): CommandSpec => ({ ...spec, warm: true });
 const cmd = (path: string[], summary: string, usage: string, example: string, flags: FlagSpec[], run: CommandSpec['run']): CommandSpec => ({ path, summary, usage, example, flags, run });
 
 export const commands: CommandSpec[] = [
   {
     path: ['deploy'],
+    warm: true,
     summary: 'Build, push and roll out the app to every host with zero downtime',
     usage: 'sextant deploy [--skip-push] [--version V] [-d DEST]',
     example: 'sextant deploy -d staging',
@@ -48,6 +53,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['rollback'],
+    warm: true,
     summary: 'Roll every host back to VERSION (a version still on the hosts or in the registry)',
     usage: 'sextant rollback VERSION',
     example: 'sextant rollback 3f2a9c1',
@@ -56,6 +62,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['deploy', 'status'],
+    warm: true,
     summary: "Show the running (or last) deploy: each host's step and version",
     usage: 'sextant deploy status [-d DEST]',
     example: 'sextant deploy status --json',
@@ -64,6 +71,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['deploy', 'attach'],
+    warm: true,
     summary: 'Follow the running deploy again (after closing the terminal)',
     usage: 'sextant deploy attach [-d DEST]',
     example: 'sextant deploy attach',
@@ -72,6 +80,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['deploy', 'pause'],
+    warm: true,
     summary: 'Finish the current batch, then wait',
     usage: 'sextant deploy pause',
     example: 'sextant deploy pause -d production',
@@ -80,6 +89,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['deploy', 'resume'],
+    warm: true,
     summary: 'Continue a paused deploy',
     usage: 'sextant deploy resume',
     example: 'sextant deploy resume -d production',
@@ -88,6 +98,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['deploy', 'abort'],
+    warm: true,
     summary: 'Stop launching batches, roll switched hosts back, release the locks',
     usage: 'sextant deploy abort [-m REASON]',
     example: 'sextant deploy abort -m "wrong branch"',
@@ -96,6 +107,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['app', 'details'],
+    warm: true,
     summary: "Show the app's containers on every host",
     usage: 'sextant app details',
     example: 'sextant app details -r web',
@@ -163,6 +175,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['lock', 'status'],
+    warm: true,
     summary: 'Show who holds the deploy lock on the primary host, and whether its deploy still runs',
     usage: 'sextant lock status [-d DEST] [--json]',
     example: 'sextant lock status -d production',
@@ -171,6 +184,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['lock', 'acquire'],
+    warm: true,
     summary: 'Take the deploy lock by hand: deploys (Sextant and Kamal) are refused until it is released',
     usage: 'sextant lock acquire -m MESSAGE [-d DEST]',
     example: 'sextant lock acquire -m "database migration, back at 3pm"',
@@ -179,6 +193,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['lock', 'release'],
+    warm: true,
     summary: 'Remove the deploy lock, whoever holds it (check `sextant lock status` first)',
     usage: 'sextant lock release [-d DEST]',
     example: 'sextant lock release -d staging',
@@ -187,6 +202,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['audit'],
+    warm: true,
     summary: "Show the last 50 lines of each host's audit log (what was done to it, by whom, when)",
     usage: 'sextant audit [-d DEST] [-h HOSTS] [-r ROLES] [-p] [--json]',
     example: 'sextant audit -d staging -p',
@@ -195,6 +211,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['history'],
+    warm: true,
     summary: 'List past deploys, rollbacks and prunes of the service: who, what, version, start, duration, result',
     usage: 'sextant history [-n N] [-d DEST] [--json]',
     example: 'sextant history -n 5 -d staging',
@@ -203,6 +220,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['show'],
+    warm: true,
     summary: "Show one operation step by step, per host: start, duration, result, a failed step's output",
     usage: 'sextant show [ID] [-d DEST] [--json]   (ID from `sextant history`; default the latest)',
     example: 'sextant show 20250314T092653Z-0a1b2c3d',
@@ -211,6 +229,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['prune'],
+    warm: true,
     summary: 'Remove old containers (keeping retain_containers per role) and unused images, as a workflow under the deploy lock',
     usage: 'sextant prune all|images|containers [--retain N] [-d DEST]',
     example: 'sextant prune all --retain 3',
@@ -219,6 +238,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['prune', 'schedule'],
+    warm: true,
     summary: 'Prune on a Temporal Schedule (one per service and destination; skips while a deploy runs)',
     usage: 'sextant prune schedule --every INTERVAL [--retain N] | --list | --delete | --trigger   (INTERVAL: 10s at least, e.g. 6h, 1d)',
     example: 'sextant prune schedule --every 1d --retain 5',
@@ -265,6 +285,7 @@ export const commands: CommandSpec[] = [
   },
   {
     path: ['config'],
+    warm: true,
     summary: 'Show the configuration as resolved (destination, ERB, defaults), secrets redacted',
     usage: 'sextant config [-d DEST] [--json]',
     example: 'sextant config -d staging',
@@ -383,7 +404,7 @@ function opsCommands(): CommandSpec[] {
       { name: 'rolling', type: 'boolean', description: 'One host at a time' },
       yes,
     ], async () => (await import('./commands/upgrade')).upgradeCommand),
-    cmd(['redeploy'], 'Deploy the version already in the registry: no build, no push', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand),
+    warm(cmd(['redeploy'], 'Deploy the version already in the registry: no build, no push', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand)),
   ];
 }
 

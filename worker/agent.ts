@@ -12,7 +12,7 @@ export interface AgentStatus {
   server: { pid: number; address: string; ui: string } | null;
 }
 
-const files = (home: string) => {
+export const agentFiles = (home: string) => {
   const dir = agentDir(home);
   return {
     workerPid: join(dir, 'worker.pid'),
@@ -23,7 +23,7 @@ const files = (home: string) => {
 };
 
 export function agentStatus(settings: TemporalSettings, home: string): AgentStatus {
-  const f = files(home);
+  const f = agentFiles(home);
   const workerPid = readPid(f.workerPid);
   const serverPid = settings.devServer ? readPid(f.serverPid) : null;
   return {
@@ -34,7 +34,7 @@ export function agentStatus(settings: TemporalSettings, home: string): AgentStat
 
 /** Starts what is not running. Returns what it started, for the CLI to mention. */
 export async function ensureAgent(settings: TemporalSettings, home: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
-  const f = files(home);
+  const f = agentFiles(home);
   const started: string[] = [];
   const dev = settings.devServer;
   if (dev && !readPid(f.serverPid)) {
@@ -60,7 +60,7 @@ export async function ensureAgent(settings: TemporalSettings, home: string, env:
 }
 
 export async function stopAgent(home: string): Promise<{ worker: boolean; server: boolean }> {
-  const f = files(home);
+  const f = agentFiles(home);
   const worker = await stopProcess(f.workerPid);
   const server = await stopProcess(f.serverPid);
   return { worker, server };

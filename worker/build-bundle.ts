@@ -1,6 +1,9 @@
-// `npm run build` step: bundle the workflow code once so workers start without webpack.
+// `npm run build` step: bundle the workflow code once so workers start without webpack, and
+// stamp the build, so a warm CLI process of an older one is not used (cli/warm-protocol.ts).
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { workflowBundlePath } from './bundle-path';
 
 async function main(): Promise<void> {
@@ -12,6 +15,7 @@ async function main(): Promise<void> {
   const path = workflowBundlePath();
   writeFileSync(`${path}.${process.pid}.tmp`, code);
   renameSync(`${path}.${process.pid}.tmp`, path);
+  writeFileSync(join(__dirname, '..', 'build-id'), `${new Date().toISOString()}-${randomBytes(4).toString('hex')}\n`);
 }
 
 main().catch((err) => {

@@ -1,8 +1,9 @@
 // With no SEXTANT_TEMPORAL_ADDRESS, the CLI starts its own agent: a worker plus the Temporal dev
 // server of temporal-dev.yml (its ports moved off the lab server's by the environment override).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { warmPidPath, warmSocketPath } from '../../cli/warm-protocol';
 import { isAlive as alive } from '../../worker/processes';
 import { runCli, runCliOk } from '../support/cli';
 import { labHost, removeService } from '../support/hosts';
@@ -35,6 +36,15 @@ describe('the agent on a laptop (no shared Temporal)', function () {
     assert.ok(existsSync(join(project.home, 'temporal', 'dev.db')), 'the dev server keeps its state in SEXTANT_HOME');
   });
 
+  it("runs the next deploy in the agent's warm CLI process, and the agent starts the next one", async function () {
+    const first = await warmProcess(project.home);
+    const r = await cli('deploy', '--version', 'v2');
+    assert.match(r.stdout, /Deployed/);
+    assert.equal((await get(`http://${project.hosts[0]}/version`)).body.trim(), 'v2');
+    assert.ok(!alive(first), 'the warm process that ran the deploy ended with it');
+    assert.notEqual(await warmProcess(project.home), first);
+  });
+
   it('agent status --json shows the worker and the dev server', async function () {
     const r = await cli('agent', 'status', '--json');
     const status = JSON.parse(r.stdout) as { worker: { pid: number } | null; server: { pid: number; address: string; ui: string } | null };
@@ -47,9 +57,12 @@ describe('the agent on a laptop (no shared Temporal)', function () {
 
   it('agent stop stops both', async function () {
     const before = JSON.parse((await cli('agent', 'status', '--json')).stdout) as { worker: { pid: number }; server: { pid: number } };
+    const warm = await warmProcess(project.home);
     await cli('agent', 'stop');
     assert.ok(!alive(before.worker.pid), 'worker stopped');
     assert.ok(!alive(before.server.pid), 'dev server stopped');
+    for (let i = 0; i < 100 && alive(warm); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!alive(warm), "the idle warm CLI process ended with the agent's worker");
     assert.deepEqual(JSON.parse((await cli('agent', 'status', '--json')).stdout), { worker: null, server: null });
   });
 
@@ -59,3 +72,13 @@ describe('the agent on a laptop (no shared Temporal)', function () {
     for (const address of project.hosts) removeService(labHost(project.lab, address), project.service);
   });
 });
+
+/** The pid of the warm CLI process once one waits on the agent's socket. */
+async function warmProcess(home: string): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const pid = existsSync(warmPidPath(home)) ? Number(readFileSync(warmPidPath(home), 'utf8')) : 0;
+    if (pid && alive(pid) && existsSync(warmSocketPath(home))) return pid;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no warm CLI process waits 20 s after the agent started');
+}

@@ -1,0 +1,128 @@
+// The agent's warm CLI process (worker/warm-cli.ts) and bin/sextant handing it a command
+// (cli/warm-client.ts), as real processes: the command runs there as it would in bin/sextant's
+// own process, or not at all.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onFrames, sendFrame, warmSocketPath, type WarmFrame } from '../../../cli/warm-protocol';
+import { runCli, startCli } from '../../support/cli';
+import { repoRoot } from '../../support/lab';
+
+const CONFIG = `service: <%= ENV["WARM_SERVICE"] %>
+image: demo/app
+servers:
+  - 10.99.0.1
+registry:
+  server: localhost:5000
+  username: u
+  password: p
+`;
+
+describe('the warm CLI process (bin/sextant hands it a command)', function () {
+  this.timeout(30000);
+  let home: string;
+  let dir: string;
+  let warm: ChildProcess;
+  let warmExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
+    const e: NodeJS.ProcessEnv = { ...process.env, SEXTANT_HOME: home, WARM_SERVICE: 'warmapp', ...extra };
+    if (!('SEXTANT_NO_WARM' in extra)) delete e.SEXTANT_NO_WARM;
+    return e;
+  };
+
+  beforeEach(async function () {
+    home = mkdtempSync(join(tmpdir(), 'sextant-warm-home-'));
+    dir = mkdtempSync(join(tmpdir(), 'sextant-warm-app-'));
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config', 'deploy.yml'), CONFIG);
+    warm = spawn(process.execPath, [join(repoRoot, 'dist', 'worker', 'warm-cli.js'), home], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    warmExit = new Promise((resolve) => warm.on('exit', (code, signal) => resolve({ code, signal })));
+    await new Promise<void>((resolve, reject) => {
+      warm.on('message', (m: { t?: string }) => m.t === 'listening' && resolve());
+      warm.on('exit', () => reject(new Error('the warm CLI process ended before it listened')));
+    });
+  });
+
+  afterEach(function () {
+    if (warm.exitCode === null && warm.signalCode === null) warm.kill('SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the command with the caller\'s cwd, environment, output and exit code, then ends', async function () {
+    const handed = await runCli(['config', '--version', 'v1'], { cwd: dir, env: env() });
+    assert.deepEqual(await warmExit, { code: 0, signal: null }, 'the warm process ran it and ended');
+    const alone = await runCli(['config', '--version', 'v1'], { cwd: dir, env: env({ SEXTANT_NO_WARM: '1' }) });
+    assert.equal(handed.code, 0, handed.stderr);
+    assert.match(handed.stdout, /warmapp/);
+    assert.deepEqual(handed, alone);
+  });
+
+  it('gives a bad command the same error and exit code as bin/sextant alone', async function () {
+    const handed = await runCli(['config', '--bogus'], { cwd: dir, env: env() });
+    assert.deepEqual(await warmExit, { code: 2, signal: null });
+    const alone = await runCli(['config', '--bogus'], { cwd: dir, env: env({ SEXTANT_NO_WARM: '1' }) });
+    assert.equal(handed.code, 2);
+    assert.deepEqual(handed, alone);
+  });
+
+  it('answers a caller of another build "stale", runs nothing and ends', async function () {
+    const frames = await exchange({ t: 'run', build: 'an-older-build', argv: ['config'], cwd: dir, env: {}, stdout: { tty: false }, stderr: { tty: false } });
+    assert.deepEqual(frames, [{ t: 'stale' }]);
+    assert.deepEqual(await warmExit, { code: 0, signal: null });
+  });
+
+  it('keeps waiting when a caller leaves before saying go, and serves the next', async function () {
+    const { buildId } = await import('../../../cli/warm-protocol');
+    const frames = await exchange({ t: 'run', build: buildId()!, argv: ['config'], cwd: dir, env: {}, stdout: { tty: false }, stderr: { tty: false } });
+    assert.deepEqual(frames, [{ t: 'ready' }]);
+    assert.equal(warm.exitCode, null, 'still waiting');
+    const handed = await runCli(['config', '--version', 'v1'], { cwd: dir, env: env() });
+    assert.equal(handed.code, 0, handed.stderr);
+    assert.deepEqual(await warmExit, { code: 0, signal: null });
+  });
+
+  it('serves one of two callers at once; the other runs its command itself, with the same result', async function () {
+    const both = await Promise.all([1, 2].map(() => runCli(['config', '--version', 'v1'], { cwd: dir, env: env() })));
+    assert.deepEqual(await warmExit, { code: 0, signal: null });
+    assert.equal(both[0]!.code, 0, both[0]!.stderr);
+    assert.deepEqual(both[0], both[1]);
+  });
+
+  it('passes Ctrl-C on: the command ends by SIGINT there, and bin/sextant by SIGINT too', async function () {
+    // A Temporal that accepts connections and never answers holds `sextant history` in its connect.
+    const silent: Server = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    mkdirSync(join(home, 'agent'), { recursive: true });
+    writeFileSync(join(home, 'agent', 'worker.pid'), `${process.pid}\n`); // "the agent's worker runs": start none
+    try {
+      const { child, done } = startCli(['history'], { cwd: dir, env: env({ SEXTANT_TEMPORAL_ADDRESS: `127.0.0.1:${port}` }) });
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill('SIGINT');
+      const r = await done;
+      assert.deepEqual([r.code, r.signal], [null, 'SIGINT'], r.stderr);
+      assert.deepEqual(await warmExit, { code: null, signal: 'SIGINT' });
+    } finally {
+      silent.close();
+    }
+  });
+
+  /** Sends one frame to the warm process and collects what it answers until it closes or goes quiet. */
+  function exchange(frame: Parameters<typeof sendFrame>[1]): Promise<WarmFrame[]> {
+    return new Promise((resolve) => {
+      const socket = connect(warmSocketPath(home));
+      const frames: WarmFrame[] = [];
+      onFrames<WarmFrame>(socket, (f) => {
+        frames.push(f);
+        setTimeout(() => socket.destroy(), 100);
+      });
+      socket.on('close', () => resolve(frames));
+      socket.on('error', () => socket.destroy());
+      sendFrame(socket, frame);
+    });
+  }
+});

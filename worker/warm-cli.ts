@@ -1,0 +1,130 @@
+// The agent's warm CLI process (cli/warm-protocol.ts): loads the modules of the commands that
+// may run here, then waits on the socket for one command from bin/sextant and runs it as
+// that process would have: its argv, cwd, environment and terminal, its signals, its exit
+// code. It leaves the agent once it has a command, so stopping the agent does not cut it
+// short; the agent starts the next warm process when it ends (warm-cli-keeper.ts).
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { commands } from '../cli/registry';
+import { buildId, onFrames, outputFrame, sendFrame, warmPidPath, warmSocketPath, type ClientFrame, type Terminal } from '../cli/warm-protocol';
+
+type Request = Extract<ClientFrame, { t: 'run' }>;
+
+/** What the warm commands load when they run, loaded now. */
+async function preload(): Promise<void> {
+  await Promise.all([
+    ...commands.filter((c) => c.warm).map((c) => c.run()),
+    import('@temporalio/client'),
+    import('./temporal-settings'),
+    import('./agent'),
+    import('./connect'),
+    import('../cli/main'),
+    import('../cli/aliases'),
+  ]);
+}
+
+async function main(home: string): Promise<void> {
+  await preload();
+  const build = buildId();
+  const path = warmSocketPath(home);
+  rmSync(path, { force: true });
+  const umask = process.umask(0o077); // the socket is this user's from its first moment
+  let taken = false;
+  // One caller at a time is told "ready"; others meanwhile run their command themselves.
+  let reserved: Socket | null = null;
+  const server = createServer((socket) => {
+    if (taken || reserved) return socket.destroy();
+    let request: Request | null = null;
+    onFrames<ClientFrame>(socket, (frame) => {
+      switch (frame.t) {
+        case 'run':
+          if (frame.build !== build) {
+            // Built again since this process loaded: the caller runs the command itself; the next warm process loads the new build.
+            sendFrame(socket, { t: 'stale' }, () => process.exit(0));
+            return;
+          }
+          if (reserved) return socket.destroy();
+          reserved = socket;
+          request = frame;
+          sendFrame(socket, { t: 'ready' });
+          return;
+        case 'go':
+          if (!request || taken) return;
+          taken = true;
+          leave(server, path);
+          run(request, socket);
+          return;
+        case 'signal':
+          if (taken) process.kill(process.pid, frame.name);
+          return;
+        case 'resize':
+          if (!taken) return;
+          Object.assign(process.stdout, { columns: frame.columns, rows: frame.rows });
+          process.stdout.emit('resize');
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      if (reserved === socket && !taken) reserved = null;
+    });
+  });
+  server.listen(path, () => {
+    process.umask(umask);
+    chmodSync(path, 0o600);
+    writeFileSync(warmPidPath(home), `${process.pid}\n`);
+    process.send?.({ t: 'listening' });
+  });
+  // An agent that stops takes its idle warm process with it.
+  process.on('disconnect', () => taken || process.exit(0));
+}
+
+/** Stops waiting for commands: the socket's path is free for the next warm process. */
+function leave(server: Server, path: string): void {
+  server.close();
+  rmSync(path, { force: true });
+  process.disconnect?.();
+}
+
+function run(request: Request, socket: Socket): void {
+  process.argv = [process.argv[0]!, 'sextant', ...request.argv];
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  Object.assign(process.env, request.env);
+  process.chdir(request.cwd);
+  redirect(process.stdout, 'out', request.stdout, socket);
+  redirect(process.stderr, 'err', request.stderr, socket);
+  let exited = false;
+  const exit = (code: number) => {
+    if (exited) return;
+    exited = true;
+    sendFrame(socket, { t: 'exit', code });
+    socket.end(() => process.exit(code));
+  };
+  // Its terminal went away (bin/sextant killed): what a CLI process gets then.
+  socket.on('close', () => exited || process.kill(process.pid, 'SIGHUP'));
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`sextant: ${err.stack ?? err}\n`);
+    exit(1);
+  });
+  import('../cli/main').then(({ main }) => main(request.argv)).then(exit, (err) => {
+    process.stderr.write(`sextant: ${err instanceof Error && err.stack ? err.stack : err}\n`);
+    exit(1);
+  });
+}
+
+/** stdout or stderr of this process becomes the caller's: its writes go over the socket, it is a TTY when the caller's is. */
+function redirect(stream: NodeJS.WriteStream, t: 'out' | 'err', terminal: Terminal, socket: Socket): void {
+  Object.defineProperty(stream, 'isTTY', { value: terminal.tty, configurable: true, writable: true });
+  Object.assign(stream, { columns: terminal.columns, rows: terminal.rows });
+  stream.write = ((chunk: string | Uint8Array, encoding?: BufferEncoding | ((err?: Error) => void), done?: (err?: Error) => void) => {
+    const callback = typeof encoding === 'function' ? encoding : done;
+    const text = typeof chunk === 'string' && typeof encoding === 'string' && encoding !== 'utf8' ? Buffer.from(chunk, encoding) : chunk;
+    if (socket.destroyed) callback?.();
+    else sendFrame(socket, outputFrame(t, text), callback);
+    return true;
+  }) as typeof stream.write;
+}
+
+void main(process.argv[2]!).catch((err) => {
+  console.error(new Date().toISOString(), 'warm CLI process failed:', err);
+  process.exit(1);
+});
