@@ -1,6 +1,6 @@
-// The agent keeps one warm CLI process waiting (warm-cli.ts). The next one starts when the
-// last has run its command, so loading modules never competes with a running command for
-// the CPU; one that dies before it waits is started again later and later.
+// The agent keeps one warm CLI process waiting (warm-cli.ts). Its successor starts as soon as
+// it takes a command, so a command right after another finds one waiting too; one that dies
+// before it waits is replaced later and later.
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,14 +13,22 @@ export function keepWarmCli(home: string, logFile: string): void {
   const start = () => {
     const child = spawn(process.execPath, [join(__dirname, 'warm-cli.js'), home], { detached: true, stdio: ['ignore', log, log, 'ipc'] });
     let listened = false;
+    let replaced = false;
+    const replace = (delayMs: number) => {
+      if (replaced) return;
+      replaced = true;
+      setTimeout(start, delayMs).unref();
+    };
     child.on('message', (m: { t?: string }) => {
-      if (m.t !== 'listening') return;
-      listened = true;
-      failures = 0;
+      if (m.t === 'listening') {
+        listened = true;
+        failures = 0;
+      }
+      if (m.t === 'taken') replace(0);
     });
     child.on('exit', () => {
       if (!listened) failures++;
-      setTimeout(start, failures ? Math.min(MAX_DELAY_MS, 500 * 2 ** failures) : 0).unref();
+      replace(failures ? Math.min(MAX_DELAY_MS, 500 * 2 ** failures) : 0);
     });
   };
   start();

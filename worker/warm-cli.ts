@@ -2,7 +2,7 @@
 // may run here, then waits on the socket for one command from bin/sextant and runs it as
 // that process would have: its argv, cwd, environment and terminal, its signals, its exit
 // code. It leaves the agent once it has a command, so stopping the agent does not cut it
-// short; the agent starts the next warm process when it ends (warm-cli-keeper.ts).
+// short; the agent then starts the next warm process (warm-cli-keeper.ts).
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { commands } from '../cli/registry';
@@ -12,15 +12,21 @@ type Request = Extract<ClientFrame, { t: 'run' }>;
 
 /** What the warm commands load when they run, loaded now. */
 async function preload(): Promise<void> {
-  await Promise.all([
-    ...commands.filter((c) => c.warm).map((c) => c.run()),
+  const [{ Connection }, { temporalSettings }, { connectionOptions }] = await Promise.all([
     import('@temporalio/client'),
     import('./temporal-settings'),
-    import('./agent'),
     import('./connect'),
+    import('./agent'),
     import('../cli/main'),
     import('../cli/aliases'),
+    ...commands.filter((c) => c.warm).map((c) => c.run()),
   ]);
+  // grpc-js sets itself up on its first connection (~50 ms); paid here, a command's own connect takes a few.
+  try {
+    await (await Connection.connect({ ...connectionOptions(temporalSettings(process.env)), connectTimeout: '2s' })).close();
+  } catch {
+    // No server yet: the command's connect pays for it.
+  }
 }
 
 async function main(home: string): Promise<void> {
@@ -82,7 +88,7 @@ async function main(home: string): Promise<void> {
 function leave(server: Server, path: string): void {
   server.close();
   rmSync(path, { force: true });
-  process.disconnect?.();
+  if (process.connected) process.send!({ t: 'taken' }, () => process.connected && process.disconnect());
 }
 
 function run(request: Request, socket: Socket): void {

@@ -41,6 +41,7 @@ describe('the agent on a laptop (no shared Temporal)', function () {
     const r = await cli('deploy', '--version', 'v2');
     assert.match(r.stdout, /Deployed/);
     assert.equal((await get(`http://${project.hosts[0]}/version`)).body.trim(), 'v2');
+    for (let i = 0; i < 100 && alive(first); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(!alive(first), 'the warm process that ran the deploy ended with it');
     assert.notEqual(await warmProcess(project.home), first);
   });
