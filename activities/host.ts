@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as app from '../commands/app';
 import * as audit from '../commands/audit';
 import { writeFileThen } from '../commands/files';
+import { andThen } from '../commands/remote';
 import * as images from '../commands/images';
 import * as lock from '../commands/lock';
 import { NETWORK, containerName, proxyServiceName, replacedName, versionFromName, versionedImage, type RoleScope } from '../commands/naming';
@@ -13,7 +14,7 @@ import * as proxy from '../commands/proxy';
 import * as registry from '../commands/registry';
 import { openMap, openValue } from '../plan/seal';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
-import { pruneImages, pruneRole, pruneRoleAndImages, serviceImages, type PruneWhat } from './prune';
+import { pruneImages, pruneRole, pruneRoleAndImages, serviceImages, type PruneWhat, type ServiceImages } from './prune';
 import { pruneDanglingImages } from '../commands/prune';
 import { remote, type HostDeps, type Remote } from './remote';
 import type { AuditNote, BootResult, ContainerRef, HealthProbe, HostLook } from './results';
@@ -137,6 +138,13 @@ export function createHostActivities(deps: HostDeps) {
     },
 
     /** The `kamal` network and a running kamal-proxy. */
+    /** Whether kamal-proxy runs on the kamal network here: only a look, taken beside the lock (ensureProxy acts). */
+    async proxyRunning(plan: Plan, host: string): Promise<boolean> {
+      const r = on(plan, host);
+      const [net, state] = await Promise.all([r.run(network.inspectNetwork()), r.run(proxy.inspect())]);
+      return net.code === 0 && state.code === 0 && (JSON.parse(state.stdout) as { status: string }).status === 'running';
+    },
+
     async ensureProxy(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
       // Both looks at once: on a set-up host (most deploys) they are all this step does.
@@ -211,33 +219,41 @@ export function createHostActivities(deps: HostDeps) {
         cmd: role.cmd ?? undefined,
       });
       const refOf = (c: app.ContainerSummary | undefined): ContainerRef | null => (c ? { name: c.name, version: versionFromName(scope, c.name) ?? c.name } : null);
-      // Most boots find the name free: the env file (the same for every attempt) is written and
-      // the container started in one round trip, while the host lists the role's containers and
-      // the service's images (the stop step prunes from that look).
       const boot = writeFileThen(env, run);
-      const [all, service, first] = await Promise.all([containersOf(r, plan, roleName), serviceImages(r, plan), r.run(boot.argv, { stdin: boot.stdin })]);
-      if (first.code === 0) {
-        // The lists may have been taken before the new container existed: it is left out of the
-        // role's (it runs, so nothing prunes it) and counted in as using its image.
-        const others = all.filter((c) => c.name !== name);
-        const seen = { role: others, service: { ...service, containers: [...service.containers.filter((c) => c.name !== name), { name, image: imageOf(plan) }] } };
-        return { container: name, previous: refOf(others.find((c) => c.state === 'running')), seen };
+      const looks = () => Promise.all([containersOf(r, plan, roleName), serviceImages(r, plan)]);
+      /** What the stop step prunes from: the lists with `rename` applied, and the new container counted in as using its image (they may predate it). */
+      const seenBy = ([all, service]: [app.ContainerSummary[], ServiceImages], rename = (n: string) => n): HostLook => ({
+        role: all.filter((c) => c.name !== name).map((c) => ({ ...c, name: rename(c.name) })),
+        service: { ...service, containers: [...service.containers.filter((c) => c.name !== name).map((c) => ({ ...c, name: rename(c.name) })), { name, image: imageOf(plan) }] },
+      });
+      let seen: [app.ContainerSummary[], ServiceImages];
+      if (plan.kind === 'rollback') {
+        // The version's own container usually still holds the name: look first, and a free name boots at once.
+        seen = await looks();
+        if (!seen[0].some((c) => c.name === name)) await r.ok(boot.argv, { stdin: boot.stdin });
+      } else {
+        // Most deploys find the name free: the env file (the same for every attempt) is written
+        // and the container started in one round trip, while the host lists the role's containers
+        // and the service's images.
+        let first;
+        [seen, first] = await Promise.all([looks(), r.run(boot.argv, { stdin: boot.stdin })]);
+        if (first.code !== 0 && !NAME_TAKEN.test(first.stderr)) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${first.stderr.trim()}`, 'BootFailed');
       }
-      if (!NAME_TAKEN.test(first.stderr)) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${first.stderr.trim()}`, 'BootFailed');
-      // The name is taken, so that run changed nothing and the list is as it was: by this deploy's
-      // own container (a retried boot), or by another deploy of the same version.
-      const mine = all.find((c) => c.name === name && c.deployId === plan.deployId);
-      let previous = refOf(all.find((c) => c.state === 'running' && c !== mine));
-      if (mine) {
-        if (mine.state !== 'running') await r.ok(app.start(name));
+      const [all] = seen;
+      const holder = all.find((c) => c.name === name);
+      if (!holder) return { container: name, previous: refOf(all.find((c) => c.state === 'running' && c.name !== name)), seen: seenBy(seen) };
+      // The name is taken (and nothing changed): by this deploy's own container (a retried boot), or by another deploy of the same version.
+      if (holder.deployId === plan.deployId) {
+        if (holder.state !== 'running') await r.ok(app.start(name));
         // A retried boot: what ran before is whatever else of this role is still running.
-        return { container: name, previous };
+        return { container: name, previous: refOf(all.find((c) => c.state === 'running' && c !== holder)) };
       }
       const renamed = replacedName(name, randomBytes(4).toString('hex'));
-      await r.ok(app.rename(name, renamed));
-      if (previous?.name === name) previous = { name: renamed, version: plan.version };
-      await r.ok(run);
-      return { container: name, previous };
+      const rename = (n: string) => (n === name ? renamed : n);
+      const previous = all.find((c) => c.state === 'running');
+      const moved = andThen(app.rename(name, renamed), boot);
+      await r.ok(moved.argv, { stdin: moved.stdin });
+      return { container: name, previous: previous ? { ...refOf(previous)!, name: rename(previous.name) } : null, seen: seenBy(seen, rename) };
     },
 
     /** Points kamal-proxy at the new container; kamal-proxy health-checks it, switches and drains the old one. */

@@ -9,6 +9,7 @@ const names: Record<string, string> = {
   acquireLock: 'acquire lock',
   releaseLock: 'release lock',
   noteLock: 'note on the lock why it stays',
+  proxyRunning: 'look at kamal-proxy',
   ensureProxy: 'start kamal-proxy',
   bootContainer: 'boot',
   switchProxy: 'switch proxy',

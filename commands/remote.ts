@@ -23,8 +23,12 @@ export function bounded(argv: readonly string[], seconds: number): string[] {
 
 // Runs the first $1 words as a command and, if it succeeded, the rest as another. eval sees only
 // references to positional parameters ("${1}" "${2}" ...), never their values.
-const THEN_TRY_SCRIPT =
-  'n=$1; shift; refs=; i=1; while [ "$i" -le "$n" ]; do refs="$refs \\"\\${$i}\\""; i=$((i + 1)); done; eval "$refs" || exit; shift "$n"; "$@" || true';
+const FIRST_THEN = 'n=$1; shift; refs=; i=1; while [ "$i" -le "$n" ]; do refs="$refs \\"\\${$i}\\""; i=$((i + 1)); done; eval "$refs" || exit; shift "$n"; ';
+
+function firstThen(first: readonly string[], second: readonly string[], rest: string): string[] {
+  if (!first.length || !second.length) throw new Error('both commands need argv');
+  return ['sh', '-c', FIRST_THEN + rest, 'sh', String(first.length), ...first, ...second];
+}
 
 /**
  * `first`, then `second` if it succeeded, in one round trip where two would follow each other;
@@ -32,6 +36,10 @@ const THEN_TRY_SCRIPT =
  * positional parameters, never as shell text.
  */
 export function thenTry(first: readonly string[], second: readonly string[]): string[] {
-  if (!first.length || !second.length) throw new Error('thenTry: both commands need argv');
-  return ['sh', '-c', THEN_TRY_SCRIPT, 'sh', String(first.length), ...first, ...second];
+  return firstThen(first, second, '"$@" || true');
+}
+
+/** `first` (which reads no input), then `second` with its input if it succeeded: one round trip; the status is the failed one's, or the second's. */
+export function andThen(first: readonly string[], second: CommandWithInput): CommandWithInput {
+  return { argv: firstThen(first, second.argv, 'exec "$@"'), stdin: second.stdin };
 }

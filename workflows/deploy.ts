@@ -33,6 +33,8 @@ const PRUNE_WITH_STOP_PATCH = 'prune-with-stop';
 const NO_HOOK_STEPS_PATCH = 'no-hook-steps-without-hooks';
 /** A rollback looks for the version's containers in its first step (older ones were checked by the CLI, then pulled). */
 const ROLLBACK_TARGET_PATCH = 'rollback-target-in-workflow';
+/** With no hook to change it, whether kamal-proxy runs is looked at beside the lock (older deploys ensured it on every host after the lock). */
+const PROXY_LOOK_PATCH = 'proxy-look-beside-lock';
 
 export interface DeployOptions {
   rollbackOnFailure: boolean;
@@ -104,10 +106,13 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
       await acquireLock(plan, options.lockWaitSeconds ?? 0, status);
       locked = true;
     };
+    const proxyHosts = hosts.filter((h) => plan.roles.some((r) => r.proxy && r.hosts.includes(h)));
+    // A look changes nothing, so it is taken while the hosts pull; a pre-deploy hook could still change what it sees.
+    const looks = !hooks && patched(PROXY_LOOK_PATCH) ? Promise.all(proxyHosts.map((h) => host.proxyRunning(plan, h))) : null;
     if (patched(LOCK_WHILE_PULLING_PATCH)) {
-      // Pulling changes nothing a running app sees, so the lock is taken meanwhile. Both settle
+      // Pulling changes nothing a running app sees, so the lock is taken meanwhile. All settle
       // before going on: a lock taken while a pull failed must still be released below.
-      const settled = await Promise.allSettled([pulls(), lock()]);
+      const settled = await Promise.allSettled([pulls(), lock(), ...(looks ? [looks] : [])]);
       for (const r of settled) if (r.status === 'rejected') throw r.reason;
     } else {
       await pulls();
@@ -116,9 +121,8 @@ export async function deploy(plan: Plan, options: DeployOptions = { rollbackOnFa
     }
     await hook('pre-deploy');
     status.phase = 'starting proxy';
-    await Promise.all(
-      hosts.filter((h) => plan.roles.some((r) => r.proxy && r.hosts.includes(h))).map((h) => host.ensureProxy(plan, h)),
-    );
+    const running = looks ? await looks : [];
+    await Promise.all(proxyHosts.filter((_, i) => !running[i]).map((h) => host.ensureProxy(plan, h)));
 
     status.phase = 'booting';
     const batches = plan.roles.flatMap((role) =>

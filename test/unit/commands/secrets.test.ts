@@ -45,7 +45,7 @@ const at = new Date('2024-05-01T12:00:00Z');
 
 type Out = unknown;
 // Calls allowed to carry the secret, and only on stdin.
-const STDIN_MAY_HOLD_SECRETS = new Set(['app.envFileContent', 'app.writeEnvFile', 'registry.login']);
+const STDIN_MAY_HOLD_SECRETS = new Set(['app.envFileContent', 'app.writeEnvFile', 'registry.login', 'remote.andThen']);
 
 const acc = { service: config.service, destination: config.destination, accessory: 'db' };
 const accRun: accessory.AccessoryRunParams = {
@@ -185,6 +185,7 @@ const calls: Record<string, () => Out> = {
   'registry.login': () => registry.login(config.registry),
   'registry.logout': () => registry.logout(config.registry.server),
   'remote.bounded': () => remote.bounded(app.start(name), 60),
+  'remote.andThen': () => remote.andThen(app.rename(name, naming.replacedName(name, 'ab12')), app.writeEnvFile(scope, config.env.secret)),
   'remote.thenTry': () => remote.thenTry(prune.removeContainers([name]), prune.removeImages([`${repository}:${version}`])),
   'shell.shellQuote': () => shell.shellQuote(name),
   'shell.shellJoin': () => shell.shellJoin(app.start(name)),

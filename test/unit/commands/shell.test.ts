@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { shellJoin, shellQuote, shellSplit } from '../../../commands/shell';
 import { spawnSync } from 'node:child_process';
-import { bounded, thenTry } from '../../../commands/remote';
+import { andThen, bounded, thenTry } from '../../../commands/remote';
 
 describe('commands/shell', () => {
   describe('shellQuote', () => {
@@ -116,6 +116,7 @@ describe('commands/shell', () => {
       assert.deepEqual(argv.slice(0, 2), ['sh', '-c']);
       assert.deepEqual(argv.slice(3), ['sh', '3', 'docker', 'rm', 'app-web-1', 'docker', 'rmi', 'app:1']);
       assert.throws(() => thenTry([], ['true']), /both commands/);
+      assert.throws(() => andThen(['true'], { argv: [], stdin: '' }), /both commands/);
     });
 
     it('runs the second after the first, each word intact, in every POSIX shell', () => {
@@ -129,6 +130,18 @@ describe('commands/shell', () => {
         }),
         { numRuns: 25 },
       );
+    });
+
+    it('andThen hands the input to the second and exits with the status of the one that failed', () => {
+      for (const sh of shells) {
+        const both = andThen(['docker', 'rename', 'a', 'b'], { argv: ['cat'], stdin: 'secret' });
+        assert.deepEqual(both.argv.slice(3), ['sh', '4', 'docker', 'rename', 'a', 'b', 'cat']);
+        assert.equal(both.stdin, 'secret');
+        const ran = spawnSync(sh, ['-c', shellJoin(andThen(['true'], { argv: ['cat'], stdin: '' }).argv)], { input: 'piped', encoding: 'utf8' });
+        assert.deepEqual([ran.status, ran.stdout], [0, 'piped']);
+        assert.equal(viaShell(sh, andThen(['sh', '-c', 'exit 3'], { argv: ['echo', 'ran'], stdin: '' }).argv).status, 3);
+        assert.equal(viaShell(sh, andThen(['true'], { argv: ['sh', '-c', 'exit 4'], stdin: '' }).argv).status, 4);
+      }
     });
 
     it("exits with the first one's status: the second runs only after a success, and its failure does not count", () => {
