@@ -1,4 +1,4 @@
-// Where a deploy's time goes, from its workflow history: the CLI's own start, the steps on the
+// Where a deploy's (or rollback's) time goes, from its workflow history: the CLI's own start, the steps on the
 // deploy's critical path, and the workflow tasks between them.
 import { temporal } from '@temporalio/proto';
 import { testNamespace, temporalClient } from '../test/support/temporal';
@@ -18,9 +18,21 @@ const at = (e: Event) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eve
 /** Deploys a new version to `hosts` lab hosts and splits its wall time into phases. */
 export async function profileDeploy(app: BenchApp, hosts: number): Promise<ProfileLine[]> {
   app.useHosts(hosts);
-  const version = app.nextVersion();
+  return profileRun(app, ['deploy', '--skip-push', '--version', app.nextVersion()]);
+}
+
+/** Deploys two new versions to `hosts` lab hosts, then splits the wall time of the rollback to the first. */
+export async function profileRollback(app: BenchApp, hosts: number): Promise<ProfileLine[]> {
+  app.useHosts(hosts);
+  const previous = app.nextVersion();
+  await app.sextant(['deploy', '--skip-push', '--version', previous]);
+  await app.sextant(['deploy', '--skip-push', '--version', app.nextVersion()]);
+  return profileRun(app, ['rollback', previous]);
+}
+
+async function profileRun(app: BenchApp, args: string[]): Promise<ProfileLine[]> {
   const spawned = Date.now();
-  await app.sextant(['deploy', '--skip-push', '--version', version]);
+  await app.sextant(args);
   const exited = Date.now();
   return profileFromHistory(await latestHistory(app), spawned, exited);
 }

@@ -21,7 +21,7 @@ const fmt = (v: number, unit: Row['unit']) =>
 
 export function renderReport(
   rows: readonly Row[],
-  meta: { command: string; started: Date; seconds: number; machine: string; notes: string[]; profile?: { title: string; lines: ProfileLine[] } },
+  meta: { command: string; started: Date; seconds: number; machine: string; notes: string[]; profiles: { title: string; lines: ProfileLine[] }[] },
 ): string {
   const lines = [
     '# Sextant benchmarks',
@@ -40,10 +40,10 @@ export function renderReport(
       `| ${r.section} | ${r.measure} | ${r.summary.runs} | ${fmt(r.summary.median, r.unit)} | ${fmt(r.summary.min, r.unit)} | ${fmt(r.summary.max, r.unit)} | ${unit} | ${r.floor ? fmt(r.floor.median, r.unit) : ''} | ${ratio} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`,
     );
   }
-  if (meta.profile) {
-    const total = meta.profile.lines.reduce((s, l) => s + l.ms, 0);
-    lines.push('', `## Where the time goes: ${meta.profile.title}`, '', '| phase | ms | share |', '|---|---:|---:|');
-    for (const l of meta.profile.lines) lines.push(`| ${l.what} | ${l.ms} | ${((100 * l.ms) / total).toFixed(0)}% |`);
+  for (const profile of meta.profiles) {
+    const total = profile.lines.reduce((s, l) => s + l.ms, 0);
+    lines.push('', `## Where the time goes: ${profile.title}`, '', '| phase | ms | share |', '|---|---:|---:|');
+    for (const l of profile.lines) lines.push(`| ${l.what} | ${l.ms} | ${((100 * l.ms) / total).toFixed(0)}% |`);
     lines.push(`| total | ${total} | |`);
   }
   if (meta.notes.length) lines.push('', '## Notes', '', ...meta.notes.map((n) => `- ${n}`));

@@ -7,7 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test/support/lab';
 import { BenchApp } from './bench-project';
-import { profileDeploy, type ProfileLine } from './profile';
+import { profileDeploy, profileRollback, type ProfileLine } from './profile';
 import { renderReport, type Row } from './report';
 import { cliStart, deploysAndRollbacks, embeddedTemporal, resources, underLoad, type BenchSettings } from './sections';
 
@@ -32,14 +32,15 @@ async function main(): Promise<void> {
   const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
   const rows: Row[] = [...configLoad()];
   const app = new BenchApp('bench', largest);
-  let profile: { title: string; lines: ProfileLine[] } | undefined;
+  const profiles: { title: string; lines: ProfileLine[] }[] = [];
   try {
     log('CLI start');
     rows.push(...cliStart(app, settings.runs));
     log(`floor, deploy and rollback at ${settings.hostCounts.join(', ')} host(s)`);
     rows.push(...(await deploysAndRollbacks(app, settings)));
-    log('profile of a 2-host deploy');
-    profile = { title: 'one deploy to 2 hosts, from its workflow history', lines: await profileDeploy(app, Math.min(2, largest)) };
+    log('profile of a 2-host deploy and rollback');
+    profiles.push({ title: 'one deploy to 2 hosts, from its workflow history', lines: await profileDeploy(app, Math.min(2, largest)) });
+    profiles.push({ title: 'one rollback on 2 hosts, from its workflow history', lines: await profileRollback(app, Math.min(2, largest)) });
     log('under load');
     rows.push(...(await underLoad(app, settings.runs)));
     log(`resources at ${largest} hosts`);
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     started,
     seconds: (Date.now() - started.getTime()) / 1000,
     machine,
-    profile,
+    profiles,
     notes: [
       'Floor: plain OpenSSH from this machine to every host in parallel: `docker pull` of a prebuilt image with one new top layer, `docker run`, poll `/up` until it answers.',
       'Deploy: `sextant deploy --skip-push --version V` of a new version with one new top layer, all hosts at once (no boot.limit), whole CLI process, through the kamal-proxy switch; `/version` is checked on every host after each run.',
