@@ -64,9 +64,9 @@ async function main(): Promise<void> {
     profiles,
     notes: [
       'Floor: plain OpenSSH from this machine to every host in parallel: `docker pull` of a prebuilt image with one new top layer, `docker run`, poll `/up` until it answers.',
-      'Deploy: `sextant deploy --skip-push --version V` of a new version with one new top layer, all hosts at once (no boot.limit), whole CLI process, through the kamal-proxy switch; `/version` is checked on every host after each run.',
+      'Deploy: `sextant deploy --skip-push --version V` of a new version with one new top layer, all hosts at once (no boot.limit), the whole command as a user runs it (bin/sextant, which hands it to the agent\'s warm CLI process when one waits), through the kamal-proxy switch; `/version` is checked on every host after each run.',
       'Under load: one request in flight per host without pause, 3 s of steady state before each deploy or rollback. "During the switch" is from the first switchProxy to the last old container stopped, read from the workflow history; the whole CLI run (its own start on the same cores, the pull, the boot) is reported beside it.',
-      'Profile: the critical path of one deploy, from its workflow history: walking back from the completion, each workflow task waited for the last step completed before it. Steps beside the path (the lock while hosts pull, an audit line while a host switches) are not in it; the lines add up to the wall time.',
+      'Profile: the critical path of one deploy and of one rollback, from their workflow histories: walking back from the completion, each workflow task waited for the last step completed before it. Steps beside the path (the lock while hosts pull, an audit line while a host switches) are not in it; the lines add up to the wall time.',
     ],
   });
   writeFileSync(join(repoRoot, 'BENCHMARKS.md'), report);
