@@ -1,7 +1,9 @@
 // The background agent on a laptop: a worker process and, when no shared Temporal is
 // configured, the Temporal dev server. Both are detached from the CLI, so closing or killing
 // the CLI never stops a deploy; any later command restarts whatever died.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { warmPidPath, warmSocketPath } from '../cli/warm-protocol';
 import { agentDir } from './home';
 import { devServerArgs, portOpen, temporalBinary, waitForPort } from './dev-server';
 import { readPid, spawnDetached, stopProcess } from './processes';
@@ -10,6 +12,8 @@ import type { TemporalSettings } from './temporal-settings';
 export interface AgentStatus {
   worker: { pid: number } | null;
   server: { pid: number; address: string; ui: string } | null;
+  /** The warm CLI process waiting for a command (cli/warm-protocol.ts). */
+  warmCli: { pid: number } | null;
 }
 
 export const agentFiles = (home: string) => {
@@ -26,9 +30,11 @@ export function agentStatus(settings: TemporalSettings, home: string): AgentStat
   const f = agentFiles(home);
   const workerPid = readPid(f.workerPid);
   const serverPid = settings.devServer ? readPid(f.serverPid) : null;
+  const warmPid = existsSync(warmSocketPath(home)) ? readPid(warmPidPath(home)) : null;
   return {
     worker: workerPid ? { pid: workerPid } : null,
     server: serverPid && settings.ui ? { pid: serverPid, address: settings.address, ui: settings.ui } : null,
+    warmCli: workerPid && warmPid ? { pid: warmPid } : null,
   };
 }
 

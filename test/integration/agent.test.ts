@@ -46,10 +46,12 @@ describe('the agent on a laptop (no shared Temporal)', function () {
     assert.notEqual(await warmProcess(project.home), first);
   });
 
-  it('agent status --json shows the worker and the dev server', async function () {
+  it('agent status --json shows the worker, the dev server and the warm CLI process', async function () {
+    const warm = await warmProcess(project.home);
     const r = await cli('agent', 'status', '--json');
-    const status = JSON.parse(r.stdout) as { worker: { pid: number } | null; server: { pid: number; address: string; ui: string } | null };
+    const status = JSON.parse(r.stdout) as { worker: { pid: number } | null; server: { pid: number; address: string; ui: string } | null; warmCli: { pid: number } | null };
     assert.ok(status.worker && alive(status.worker.pid), 'worker running');
+    assert.deepEqual(status.warmCli, { pid: warm }, 'the warm CLI process waiting');
     assert.ok(status.server && alive(status.server.pid), 'dev server running');
     assert.equal(status.server.address, `127.0.0.1:${PORT}`);
     assert.equal(status.server.ui, `http://127.0.0.1:${UI_PORT}`);
@@ -64,7 +66,7 @@ describe('the agent on a laptop (no shared Temporal)', function () {
     assert.ok(!alive(before.server.pid), 'dev server stopped');
     for (let i = 0; i < 100 && alive(warm); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(!alive(warm), "the idle warm CLI process ended with the agent's worker");
-    assert.deepEqual(JSON.parse((await cli('agent', 'status', '--json')).stdout), { worker: null, server: null });
+    assert.deepEqual(JSON.parse((await cli('agent', 'status', '--json')).stdout), { worker: null, server: null, warmCli: null });
   });
 
   after(async function () {
