@@ -30,6 +30,7 @@ export async function runWarm(argv: readonly string[], env: NodeJS.ProcessEnv = 
   };
   return new Promise<number | null>((resolve) => {
     let started = false;
+    let exited = false;
     let signalled: NodeJS.Signals | null = null;
     const relay = (name: NodeJS.Signals) => {
       signalled = name;
@@ -54,6 +55,7 @@ export async function runWarm(argv: readonly string[], env: NodeJS.ProcessEnv = 
           (frame.t === 'out' ? process.stdout : process.stderr).write(frame.b !== undefined ? Buffer.from(frame.b, 'base64') : frame.d ?? '');
           break;
         case 'exit':
+          exited = true;
           resolve(frame.code);
           socket.end();
           break;
@@ -63,6 +65,7 @@ export async function runWarm(argv: readonly string[], env: NodeJS.ProcessEnv = 
     socket.on('close', () => {
       clearTimeout(timer);
       for (const s of RELAYED_SIGNALS) process.off(s, relay);
+      if (exited) return;
       if (!started) return resolve(null);
       // Ended without an exit code after a signal passed on: this process ends by it too, as it would have run alone.
       if (signalled) return process.kill(process.pid, signalled);

@@ -12,7 +12,7 @@ type Request = Extract<ClientFrame, { t: 'run' }>;
 
 /** What the warm commands load when they run, loaded now. */
 async function preload(): Promise<void> {
-  const [{ Connection }, { temporalSettings }, { connectionOptions }] = await Promise.all([
+  await Promise.all([
     import('@temporalio/client'),
     import('./temporal-settings'),
     import('./connect'),
@@ -21,7 +21,11 @@ async function preload(): Promise<void> {
     import('../cli/aliases'),
     ...commands.filter((c) => c.warm).map((c) => c.run()),
   ]);
-  // grpc-js sets itself up on its first connection (~50 ms); paid here, a command's own connect takes a few.
+}
+
+/** grpc-js sets itself up on its first connection (~50 ms): made while waiting, a command's own connect takes a few. */
+async function firstConnection(): Promise<void> {
+  const [{ Connection }, { temporalSettings }, { connectionOptions }] = await Promise.all([import('@temporalio/client'), import('./temporal-settings'), import('./connect')]);
   try {
     await (await Connection.connect({ ...connectionOptions(temporalSettings(process.env)), connectTimeout: '2s' })).close();
   } catch {
@@ -79,6 +83,7 @@ async function main(home: string): Promise<void> {
     chmodSync(path, 0o600);
     writeFileSync(warmPidPath(home), `${process.pid}\n`);
     process.send?.({ t: 'listening' });
+    void firstConnection();
   });
   // An agent that stops takes its idle warm process with it.
   process.on('disconnect', () => taken || process.exit(0));
