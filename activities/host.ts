@@ -137,7 +137,6 @@ export function createHostActivities(deps: HostDeps) {
       return plan.roles.filter((r) => r.hosts.includes(host) && !names.has(containerName({ ...scope, role: r.name }, plan.version))).map((r) => `${host} (${r.name})`);
     },
 
-    /** The `kamal` network and a running kamal-proxy. */
     /** Whether kamal-proxy runs on the kamal network here: only a look, taken beside the lock (ensureProxy acts). */
     async proxyRunning(plan: Plan, host: string): Promise<boolean> {
       const r = on(plan, host);
@@ -145,6 +144,7 @@ export function createHostActivities(deps: HostDeps) {
       return net.code === 0 && state.code === 0 && (JSON.parse(state.stdout) as { status: string }).status === 'running';
     },
 
+    /** The `kamal` network and a running kamal-proxy. */
     async ensureProxy(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
       // Both looks at once: on a set-up host (most deploys) they are all this step does.

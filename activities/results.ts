@@ -15,7 +15,7 @@ export interface BootResult {
   /**
    * The role's containers and the service's images as the boot found them (the new container
    * counted in), so stopping the old container prunes without looking again. Absent from
-   * results recorded before it, and when the boot renamed or restarted a container.
+   * results recorded before it, and when a retried boot restarted its own container.
    */
   seen?: HostLook;
 }

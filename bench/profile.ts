@@ -1,5 +1,5 @@
-// Where a deploy's (or rollback's) time goes, from its workflow history: the CLI's own start, the steps on the
-// deploy's critical path, and the workflow tasks between them.
+// Where a deploy's or rollback's time goes, from its workflow history: the CLI's own start,
+// the steps on its critical path, and the workflow tasks between them.
 import { temporal } from '@temporalio/proto';
 import { testNamespace, temporalClient } from '../test/support/temporal';
 import { serviceWorkflowId } from '../workflows/batches';

@@ -1,13 +1,10 @@
 // The benchmark's sections (issue 7): each returns report rows measured side by side with
 // their floor in the same run. Every deploy is of a version never deployed before.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { sextantBin, startCli } from '../test/support/cli';
 import { startLoad, type LoadReport } from '../test/support/http';
 import { freePortPair, temporalClient } from '../test/support/temporal';
-import { warmPidPath, warmSocketPath } from '../cli/warm-protocol';
-import { isAlive } from '../worker/processes';
 import { serviceWorkflowId } from '../workflows/batches';
 import { BenchApp } from './bench-project';
 import { switchWindow } from './profile';
@@ -72,14 +69,14 @@ export async function resources(app: BenchApp, hostCount: number, runs: number):
     const version = app.nextVersion();
     const before = counter.counts();
     // After the first run, the agent's warm CLI process runs the command; bin/sextant relays.
-    const warmPid = waitingWarmPid(app);
+    const warmPid = agentPids(app).warmCli;
     const { child, done } = startCli(['deploy', '--skip-push', '--version', version], { cwd: app.project.dir, env: app.project.env });
     let workerPid: number | null = null;
     const rss = sampleRss(() => [child.pid!, ...(warmPid ? [warmPid] : []), ...(workerPid ? [workerPid] : [])]);
-    const findWorker = setInterval(() => (workerPid ??= agentWorkerPid(app)), 500);
+    const findWorker = setInterval(() => (workerPid ??= agentPids(app).worker), 500);
     const result = await done;
     clearInterval(findWorker);
-    workerPid ??= agentWorkerPid(app);
+    workerPid ??= agentPids(app).worker;
     const peaks = rss.stop();
     if (result.code !== 0) throw new Error(`deploy failed:\n${result.stdout}\n${result.stderr}`);
     await app.expectVersion(hosts, version);
@@ -101,20 +98,15 @@ export async function resources(app: BenchApp, hostCount: number, runs: number):
   return rows;
 }
 
-/** The agent's warm CLI process waiting for a command, if one is. */
-function waitingWarmPid(app: BenchApp): number | null {
-  if (!existsSync(warmSocketPath(app.project.home))) return null;
-  const pid = Number(readFileSync(warmPidPath(app.project.home), 'utf8'));
-  return pid && isAlive(pid) ? pid : null;
-}
-
-function agentWorkerPid(app: BenchApp): number | null {
+/** The agent's worker and the warm CLI process waiting for a command, as `sextant agent status --json` gives them. */
+function agentPids(app: BenchApp): { worker: number | null; warmCli: number | null } {
   const r = spawnSync(process.execPath, [sextantBin, 'agent', 'status', '--json'], { cwd: app.project.dir, env: app.project.env, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop();
   try {
-    return (JSON.parse(line ?? '') as { worker?: { pid?: number } | null }).worker?.pid ?? null;
+    const status = JSON.parse(line ?? '') as { worker?: { pid?: number } | null; warmCli?: { pid?: number } | null };
+    return { worker: status.worker?.pid ?? null, warmCli: status.warmCli?.pid ?? null };
   } catch {
-    return null;
+    return { worker: null, warmCli: null };
   }
 }
 

@@ -37,8 +37,6 @@ const logFlags: FlagSpec[] = [
   { name: 'skip-timestamps', short: 'T', type: 'boolean', description: "Without Docker's timestamps" },
 ];
 const grepOptions: FlagSpec = { name: 'grep-options', type: 'string', description: 'Options for grep, e.g. "-i -C 2"' };
-/** A command that may run in the agent's warm CLI process. */
-const warm = (spec: CommandSpec): CommandSpec => ({ ...spec, warm: true });
 const cmd = (path: string[], summary: string, usage: string, example: string, flags: FlagSpec[], run: CommandSpec['run']): CommandSpec => ({ path, summary, usage, example, flags, run });
 
 export const commands: CommandSpec[] = [
@@ -404,7 +402,7 @@ function opsCommands(): CommandSpec[] {
       { name: 'rolling', type: 'boolean', description: 'One host at a time' },
       yes,
     ], async () => (await import('./commands/upgrade')).upgradeCommand),
-    warm(cmd(['redeploy'], 'Deploy the version already in the registry: no build, no push', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand)),
+    { ...cmd(['redeploy'], 'Deploy the version already in the registry: no build, no push', 'sextant redeploy [--version V]', 'sextant redeploy --version 3f2a9c1', [], async () => (await app()).redeployCommand), warm: true },
   ];
 }
 

@@ -5,14 +5,13 @@
 import { connect, type Socket } from 'node:net';
 import { sextantHome } from '../worker/home';
 import { asksForOverview, findCommand } from './main';
-import { buildId, onFrames, sendFrame, warmSocketPath, type Terminal, type WarmFrame } from './warm-protocol';
+import { buildId, onFrames, RELAYED_SIGNALS, sendFrame, warmDisabled, warmSocketPath, type Terminal, type WarmFrame } from './warm-protocol';
 
 /** How long a warm process gets to say it is ready before the command runs here instead. */
 const READY_TIMEOUT_MS = 2000;
-const RELAYED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export async function runWarm(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
-  if (env.SEXTANT_NO_WARM) return null;
+  if (warmDisabled(env)) return null;
   if (!asksForOverview(argv) && !findCommand(argv)?.spec.warm) return null;
   const build = buildId();
   if (!build) return null;

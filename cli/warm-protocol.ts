@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { agentDir } from '../worker/home';
 
+/** `SEXTANT_NO_WARM=1`: every command runs in its own process, and the agent keeps no warm one. */
+export const warmDisabled = (env: NodeJS.ProcessEnv) => env.SEXTANT_NO_WARM === '1';
+
 export const warmSocketPath = (home: string) => join(agentDir(home), 'cli.sock');
 /** The pid of the warm CLI process that waits, or ran the last command (for `npm run bench`). */
 export const warmPidPath = (home: string) => join(agentDir(home), 'cli.pid');
@@ -26,6 +29,9 @@ export interface Terminal {
   columns?: number;
   rows?: number;
 }
+
+/** The signals bin/sextant passes on to the command. */
+export const RELAYED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** What bin/sextant sends: the command, then `go` once the warm process said it is ready. */
 export type ClientFrame =

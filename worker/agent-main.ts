@@ -1,5 +1,6 @@
 // Entry point of the agent's background worker process (started by ensureAgent).
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { warmDisabled } from '../cli/warm-protocol';
 import { agentFiles } from './agent';
 import { machineId } from './home';
 import { localQueue } from './queues';
@@ -10,7 +11,7 @@ import { runWorkers } from './worker';
 const homeFlag = process.argv.indexOf('--home');
 const home = homeFlag > 0 ? process.argv[homeFlag + 1]! : process.env.SEXTANT_HOME!;
 
-if (!process.env.SEXTANT_NO_WARM) keepWarmCli(home, agentFiles(home).workerLog);
+if (!warmDisabled(process.env)) keepWarmCli(home, agentFiles(home).workerLog);
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
 // Outlive a Temporal server that restarts: reconnect instead of exiting.
 async function main(): Promise<never> {

@@ -6,7 +6,7 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { commands } from '../cli/registry';
-import { buildId, onFrames, outputFrame, sendFrame, warmPidPath, warmSocketPath, type ClientFrame, type Terminal } from '../cli/warm-protocol';
+import { buildId, onFrames, outputFrame, RELAYED_SIGNALS, sendFrame, warmPidPath, warmSocketPath, type ClientFrame, type Terminal } from '../cli/warm-protocol';
 
 type Request = Extract<ClientFrame, { t: 'run' }>;
 
@@ -65,7 +65,7 @@ async function main(home: string): Promise<void> {
           run(request, socket);
           return;
         case 'signal':
-          if (taken) process.kill(process.pid, frame.name);
+          if (taken && RELAYED_SIGNALS.includes(frame.name)) process.kill(process.pid, frame.name);
           return;
         case 'resize':
           if (!taken) return;
