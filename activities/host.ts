@@ -8,7 +8,7 @@ import { writeFileThen } from '../commands/files';
 import { andThen } from '../commands/remote';
 import * as images from '../commands/images';
 import * as lock from '../commands/lock';
-import { NETWORK, containerName, proxyServiceName, replacedName, versionFromName, versionedImage, type RoleScope } from '../commands/naming';
+import { NETWORK, containerName, proxyServiceName, replacedName, unreplacedName, versionFromName, versionedImage, type RoleScope } from '../commands/naming';
 import * as network from '../commands/network';
 import * as proxy from '../commands/proxy';
 import * as registry from '../commands/registry';
@@ -218,26 +218,51 @@ export function createHostActivities(deps: HostDeps) {
         options: role.options,
         cmd: role.cmd ?? undefined,
       });
-      const refOf = (c: app.ContainerSummary | undefined): ContainerRef | null => (c ? { name: c.name, version: versionFromName(scope, c.name) ?? c.name } : null);
+      // A renamed container's version is the one it had before (its name ends `_replaced_<hex>`).
+      const refOf = (c: app.ContainerSummary | undefined): ContainerRef | null => (c ? { name: c.name, version: versionFromName(scope, unreplacedName(c.name)) ?? c.name } : null);
       const boot = writeFileThen(env, run);
       const looks = () => Promise.all([containersOf(r, plan, roleName), serviceImages(r, plan)]);
+      const ours = (c: app.ContainerSummary) => c.name === name && c.deployId === plan.deployId;
       /** What the stop step prunes from: the lists with `rename` applied, and the new container counted in as using its image (they may predate it). */
       const seenBy = ([all, service]: [app.ContainerSummary[], ServiceImages], rename = (n: string) => n): HostLook => ({
-        role: all.filter((c) => c.name !== name).map((c) => ({ ...c, name: rename(c.name) })),
+        role: all.filter((c) => !ours(c)).map((c) => ({ ...c, name: rename(c.name) })),
         service: { ...service, containers: [...service.containers.filter((c) => c.name !== name).map((c) => ({ ...c, name: rename(c.name) })), { name, image: imageOf(plan) }] },
       });
+      const renamed = replacedName(name, randomBytes(4).toString('hex'));
+      const rename = (n: string) => (n === name ? renamed : n);
+      /** The result once whatever held the name is `renamed`; the lists may show it under either name, and the new container. */
+      const afterRename = (seen: [app.ContainerSummary[], ServiceImages]): BootResult => {
+        const previous = seen[0].find((c) => c.state === 'running' && !ours(c));
+        return { container: name, previous: previous ? { ...refOf(previous)!, name: rename(previous.name) } : null, seen: seenBy(seen, rename) };
+      };
+      const moved = andThen(app.rename(name, renamed), boot);
+      if (plan.kind === 'rollback' && Context.current().info.attempt === 1) {
+        // The rollback's first step found the version's container holding the name on every
+        // host, so the first attempt renames it and boots in one round trip, while the host
+        // lists. Gone since, the rename fails, and the retry looks first.
+        const [seen, res] = await Promise.all([looks(), r.run(moved.argv, { stdin: moved.stdin })]);
+        if (res.code !== 0) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${res.stderr.trim()}`, 'BootFailed');
+        const id = res.stdout.trim();
+        const held = seen[0].find((c) => (c.name === name || c.name === renamed) && c.id !== id);
+        if (held?.deployId !== plan.deployId) return afterRename(seen);
+        // It held this deploy's own container (the workflow was reset to before this step): put
+        // that one back, as a retry would have kept it.
+        await r.ok(andThen(app.forceRemove(name), { argv: app.rename(renamed, name), stdin: '' }).argv);
+        if (held.state !== 'running') await r.ok(app.start(name));
+        return { container: name, previous: refOf(seen[0].find((c) => c.state === 'running' && c.deployId !== plan.deployId)) };
+      }
       let seen: [app.ContainerSummary[], ServiceImages];
       if (plan.kind === 'rollback') {
-        // The version's own container usually still holds the name: look first, and a free name boots at once.
+        // A retry: an earlier attempt may have renamed, or booted. Look first; a free name boots at once.
         seen = await looks();
         if (!seen[0].some((c) => c.name === name)) await r.ok(boot.argv, { stdin: boot.stdin });
       } else {
         // Most deploys find the name free: the env file (the same for every attempt) is written
         // and the container started in one round trip, while the host lists the role's containers
         // and the service's images.
-        let first;
-        [seen, first] = await Promise.all([looks(), r.run(boot.argv, { stdin: boot.stdin })]);
-        if (first.code !== 0 && !NAME_TAKEN.test(first.stderr)) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${first.stderr.trim()}`, 'BootFailed');
+        let res;
+        [seen, res] = await Promise.all([looks(), r.run(boot.argv, { stdin: boot.stdin })]);
+        if (res.code !== 0 && !NAME_TAKEN.test(res.stderr)) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${res.stderr.trim()}`, 'BootFailed');
       }
       const [all] = seen;
       const holder = all.find((c) => c.name === name);
@@ -248,12 +273,8 @@ export function createHostActivities(deps: HostDeps) {
         // A retried boot: what ran before is whatever else of this role is still running.
         return { container: name, previous: refOf(all.find((c) => c.state === 'running' && c !== holder)) };
       }
-      const renamed = replacedName(name, randomBytes(4).toString('hex'));
-      const rename = (n: string) => (n === name ? renamed : n);
-      const previous = all.find((c) => c.state === 'running');
-      const moved = andThen(app.rename(name, renamed), boot);
       await r.ok(moved.argv, { stdin: moved.stdin });
-      return { container: name, previous: previous ? { ...refOf(previous)!, name: rename(previous.name) } : null, seen: seenBy(seen, rename) };
+      return afterRename(seen);
     },
 
     /** Points kamal-proxy at the new container; kamal-proxy health-checks it, switches and drains the old one. */
