@@ -240,10 +240,17 @@ export function createHostActivities(deps: HostDeps) {
         // The rollback's first step found the version's container holding the name on every
         // host, so the first attempt renames it and boots in one round trip, while the host
         // lists. Gone since, the rename fails, and the retry looks first.
-        const [seen, res] = await Promise.all([looks(), r.run(moved.argv, { stdin: moved.stdin })]);
+        const [listed, res] = await Promise.all([looks(), r.run(moved.argv, { stdin: moved.stdin })]);
         if (res.code !== 0) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${res.stderr.trim()}`, 'BootFailed');
+        // The rename succeeded, so the lists show the container that held the name under one of
+        // its names (under both, comma-separated, mid-rename); a list that misses it is taken again.
+        const settle = <C extends { name: string }>(c: C): C => (c.name.split(',').includes(renamed) ? { ...c, name: renamed } : c);
+        const settled = ([role, service]: [app.ContainerSummary[], ServiceImages]): [app.ContainerSummary[], ServiceImages] => [role.map(settle), { ...service, containers: service.containers.map(settle) }];
         const id = res.stdout.trim();
-        const held = seen[0].find((c) => (c.name === name || c.name === renamed) && c.id !== id);
+        const heldIn = ([role]: [app.ContainerSummary[], ServiceImages]) => role.find((c) => (c.name === name || c.name === renamed) && c.id !== id);
+        let seen = settled(listed);
+        if (!heldIn(seen)) seen = settled(await looks());
+        const held = heldIn(seen);
         if (held?.deployId !== plan.deployId) return afterRename(seen);
         // It held this deploy's own container (the workflow was reset to before this step): put
         // that one back, as a retry would have kept it.
