@@ -242,21 +242,18 @@ export function createHostActivities(deps: HostDeps) {
         // lists. Gone since, the rename fails, and the retry looks first.
         const [listed, res] = await Promise.all([looks(), r.run(moved.argv, { stdin: moved.stdin })]);
         if (res.code !== 0) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${res.stderr.trim()}`, 'BootFailed');
-        // The rename succeeded, so the lists show the container that held the name under one of
-        // its names (under both, comma-separated, mid-rename); a list that misses it is taken again.
-        const settle = <C extends { name: string }>(c: C): C => (c.name.split(',').includes(renamed) ? { ...c, name: renamed } : c);
-        const settled = ([role, service]: [app.ContainerSummary[], ServiceImages]): [app.ContainerSummary[], ServiceImages] => [role.map(settle), { ...service, containers: service.containers.map(settle) }];
+        // The rename succeeded, so a list shows the container that held the name under one of its
+        // names; one taken mid-rename may miss it (or show it under an odd name): then look again.
         const id = res.stdout.trim();
         const heldIn = ([role]: [app.ContainerSummary[], ServiceImages]) => role.find((c) => (c.name === name || c.name === renamed) && c.id !== id);
-        let seen = settled(listed);
-        if (!heldIn(seen)) seen = settled(await looks());
-        const held = heldIn(seen);
-        if (held?.deployId !== plan.deployId) return afterRename(seen);
+        const after = heldIn(listed) ? listed : await looks();
+        const held = heldIn(after);
+        if (held?.deployId !== plan.deployId) return afterRename(after);
         // It held this deploy's own container (the workflow was reset to before this step): put
         // that one back, as a retry would have kept it.
         await r.ok(andThen(app.forceRemove(name), { argv: app.rename(renamed, name), stdin: '' }).argv);
         if (held.state !== 'running') await r.ok(app.start(name));
-        return { container: name, previous: refOf(seen[0].find((c) => c.state === 'running' && c.deployId !== plan.deployId)) };
+        return { container: name, previous: refOf(after[0].find((c) => c.state === 'running' && c.deployId !== plan.deployId)) };
       }
       let seen: [app.ContainerSummary[], ServiceImages];
       if (plan.kind === 'rollback') {

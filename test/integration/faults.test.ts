@@ -1,7 +1,8 @@
 // Issue 3's fault tests: a rollout survives a killed worker, CLI or Temporal server, a lost
 // link and a restarted dockerd; a broken version rolls back; pause, resume and abort work; a
-// killed hook runs again with the same deploy ID. Each runs on 3 hosts with boot.limit 1 under
-// load, and ends with every host on one expected version, one container, and no lock left.
+// killed hook runs again with the same deploy ID; a rollback whose container went missing
+// boots it from its image. Each runs on 3 hosts with boot.limit 1 under load, and ends with
+// every host on one expected version, one container, and no lock left.
 // Kill points are deterministic: SEXTANT_TEST_HOLD_DIR makes a chosen activity wait (worker/test-holds.ts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { agentPids, assertSettled, containerIds, editConfig, everyHost, Holds } 
 import { recordHistory } from '../support/histories';
 import { labHost, removeService } from '../support/hosts';
 import { get, startLoad, type LoadReport } from '../support/http';
-import { repoRoot } from '../support/lab';
+import { onHost, repoRoot } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
 import { activityAttempts, freePortPair, temporalClient } from '../support/temporal';
 import { statusQuery } from '../../workflows/signals';
@@ -299,6 +300,22 @@ describe('durable rollouts under faults', function () {
     assert.deepEqual(runs().filter((l) => l.startsWith('v12 ')).length, 1, 'an undisturbed deploy runs it once');
     rmSync(join(hooks, 'post-deploy'));
     await assertSettled(project, everyHost(project, 'v12'));
+  });
+
+  it('9. the version rolled back to loses its container on host 2 after the check: that host boots it from its image', async function () {
+    const key = `bootContainer@${h2}`;
+    holds.hold(key);
+    const { report } = await underLoad(async () => {
+      const cli = startCli(['rollback', 'v11'], opts());
+      await holds.reached(key);
+      onHost(labHost(project.lab, h2), `docker rm --force ${project.service}-web-v11`);
+      holds.release(key);
+      const r = await cli.done;
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    });
+    noFailures(report);
+    assert.deepEqual(holds.sinceHold(key), [1, 2], 'the rename failed once, and the retry looked and booted');
+    await assertSettled(project, everyHost(project, 'v11'));
   });
 
   async function assertServing(expected: Record<string, string>): Promise<void> {
