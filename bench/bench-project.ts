@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { runCliOk, type CliResult } from '../test/support/cli';
+import { agentFiles, warmCliStatus } from '../worker/agent';
+import { readPid } from '../worker/processes';
 import { get } from '../test/support/http';
 import type { LabHost } from '../test/support/lab';
 import { appConfig, makeProject, type Project, type ProjectOptions } from '../test/support/project';
@@ -53,6 +55,16 @@ export class BenchApp {
 
   sextant(args: string[]): Promise<CliResult> {
     return runCliOk(args, { cwd: this.project.dir, env: this.project.env });
+  }
+
+  /**
+   * Waits until the agent's warm CLI process has loaded its modules (it loads once the command
+   * before it has ended), so that what is timed next (a floor, a deploy, a steady state) does
+   * not share the cores with that load. Every timed run starts after it.
+   */
+  async settle(): Promise<void> {
+    const home = this.project.home;
+    for (let waited = 0; waited < 10_000 && readPid(agentFiles(home).workerPid) && !warmCliStatus(home)?.loaded; waited += 25) await new Promise((r) => setTimeout(r, 25));
   }
 
   urls(hosts: readonly LabHost[], path = '/version'): string[] {

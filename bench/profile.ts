@@ -31,6 +31,7 @@ export async function profileRollback(app: BenchApp, hosts: number): Promise<Pro
 }
 
 async function profileRun(app: BenchApp, args: string[]): Promise<ProfileLine[]> {
+  await app.settle();
   const spawned = Date.now();
   await app.sextant(args);
   const exited = Date.now();

@@ -31,8 +31,11 @@ export async function deploysAndRollbacks(app: BenchApp, settings: BenchSettings
     const floor: number[] = [];
     const deploy: number[] = [];
     for (let i = 0; i < settings.runs; i++) {
-      floor.push(await floorRun(hosts, app.floorImage()));
+      const image = app.floorImage();
+      await app.settle();
+      floor.push(await floorRun(hosts, image));
       const version = app.nextVersion();
+      await app.settle();
       deploy.push(await timed(() => app.sextant(['deploy', '--skip-push', '--version', version])));
       await app.expectVersion(hosts, version);
     }
@@ -46,6 +49,7 @@ export async function deploysAndRollbacks(app: BenchApp, settings: BenchSettings
         const previous = app.nextVersion();
         await app.sextant(['deploy', '--skip-push', '--version', previous]);
         await app.sextant(['deploy', '--skip-push', '--version', app.nextVersion()]);
+        await app.settle();
         rollback.push(await timed(() => app.sextant(['rollback', previous])));
         await app.expectVersion(hosts, previous);
       }
@@ -139,6 +143,7 @@ export async function embeddedTemporal(runs: number): Promise<Row[]> {
       for (let i = 0; i < runs; i++) {
         if (stopFirst) await app.sextant(['agent', 'stop']);
         const version = app.nextVersion();
+        await app.settle();
         const started = Date.now();
         await app.sextant(['deploy', '--skip-push', '--version', version]);
         // The agent's own dev server serves the namespace of temporal-dev.yml.
@@ -181,6 +186,7 @@ export async function underLoad(app: BenchApp, runs: number): Promise<Row[]> {
         await app.sextant(['deploy', '--skip-push', '--version', target]);
         await app.sextant(['deploy', '--skip-push', '--version', app.nextVersion()]);
       }
+      await app.settle();
       const load = startLoad(app.urls(hosts), 300, { Host: app.hostName });
       await new Promise((r) => setTimeout(r, 3000));
       const from = Date.now();

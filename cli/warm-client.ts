@@ -7,8 +7,10 @@ import { sextantHome } from '../worker/home';
 import { asksForOverview, findCommand } from './main';
 import { buildId, onFrames, RELAYED_SIGNALS, sendFrame, warmDisabled, warmSocketPath, type Terminal, type WarmFrame } from './warm-protocol';
 
-/** How long a warm process gets to say it is ready before the command runs here instead. */
+/** How long a warm process gets to say it is ready before the command runs here instead... */
 const READY_TIMEOUT_MS = 2000;
+/** ...or, once it said it is loading its modules, to load them (running here would load them too). */
+const LOADING_TIMEOUT_MS = 15000;
 
 export async function runWarm(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
   if (warmDisabled(env)) return null;
@@ -36,9 +38,13 @@ export async function runWarm(argv: readonly string[], env: NodeJS.ProcessEnv = 
       sendFrame(socket, { t: 'signal', name });
     };
     const resize = () => sendFrame(socket, { t: 'resize', columns: process.stdout.columns, rows: process.stdout.rows });
-    const timer = setTimeout(() => socket.destroy(), READY_TIMEOUT_MS);
+    let timer = setTimeout(() => socket.destroy(), READY_TIMEOUT_MS);
     onFrames<WarmFrame>(socket, (frame) => {
       switch (frame.t) {
+        case 'loading':
+          clearTimeout(timer);
+          timer = setTimeout(() => socket.destroy(), LOADING_TIMEOUT_MS);
+          break;
         case 'ready':
           clearTimeout(timer);
           started = true;

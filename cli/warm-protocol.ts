@@ -14,6 +14,8 @@ export const warmDisabled = (env: NodeJS.ProcessEnv) => env.SEXTANT_NO_WARM === 
 export const warmSocketPath = (home: string) => join(agentDir(home), 'cli.sock');
 /** The pid of the warm CLI process that waits, or ran the last command (for `npm run bench`). */
 export const warmPidPath = (home: string) => join(agentDir(home), 'cli.pid');
+/** The pid of the warm CLI process once it has loaded its modules (a command handed to it then starts at once). */
+export const warmLoadedPath = (home: string) => join(agentDir(home), 'cli.loaded');
 
 /** The build the code on disk comes from (stamped by `npm run build`); null before the first build. */
 export function buildId(): string | null {
@@ -40,8 +42,8 @@ export type ClientFrame =
   | { t: 'signal'; name: NodeJS.Signals }
   | { t: 'resize'; columns: number; rows: number };
 
-/** What the warm process sends: ready (or stale: another build), output as text or base64, the exit code. */
-export type WarmFrame = { t: 'ready' } | { t: 'stale' } | { t: 'out' | 'err'; d?: string; b?: string } | { t: 'exit'; code: number };
+/** What the warm process sends: loading (its modules, first), ready (or stale: another build), output as text or base64, the exit code. */
+export type WarmFrame = { t: 'loading' } | { t: 'ready' } | { t: 'stale' } | { t: 'out' | 'err'; d?: string; b?: string } | { t: 'exit'; code: number };
 
 export function sendFrame(socket: Socket, frame: ClientFrame | WarmFrame, done?: () => void): void {
   socket.write(JSON.stringify(frame) + '\n', done && (() => done()));

@@ -3,7 +3,7 @@
 // the CLI never stops a deploy; any later command restarts whatever died.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { warmPidPath, warmSocketPath } from '../cli/warm-protocol';
+import { warmLoadedPath, warmPidPath, warmSocketPath } from '../cli/warm-protocol';
 import { agentDir } from './home';
 import { devServerArgs, portOpen, temporalBinary, waitForPort } from './dev-server';
 import { readPid, spawnDetached, stopProcess } from './processes';
@@ -12,8 +12,8 @@ import type { TemporalSettings } from './temporal-settings';
 export interface AgentStatus {
   worker: { pid: number } | null;
   server: { pid: number; address: string; ui: string } | null;
-  /** The warm CLI process waiting for a command (cli/warm-protocol.ts). */
-  warmCli: { pid: number } | null;
+  /** The warm CLI process waiting for a command (cli/warm-protocol.ts), and whether it has loaded its modules yet. */
+  warmCli: { pid: number; loaded: boolean } | null;
 }
 
 export const agentFiles = (home: string) => {
@@ -30,12 +30,16 @@ export function agentStatus(settings: TemporalSettings, home: string): AgentStat
   const f = agentFiles(home);
   const workerPid = readPid(f.workerPid);
   const serverPid = settings.devServer ? readPid(f.serverPid) : null;
-  const warmPid = existsSync(warmSocketPath(home)) ? readPid(warmPidPath(home)) : null;
   return {
     worker: workerPid ? { pid: workerPid } : null,
     server: serverPid && settings.ui ? { pid: serverPid, address: settings.address, ui: settings.ui } : null,
-    warmCli: workerPid && warmPid ? { pid: warmPid } : null,
+    warmCli: workerPid ? warmCliStatus(home) : null,
   };
+}
+
+export function warmCliStatus(home: string): AgentStatus['warmCli'] {
+  const pid = existsSync(warmSocketPath(home)) ? readPid(warmPidPath(home)) : null;
+  return pid ? { pid, loaded: readPid(warmLoadedPath(home)) === pid } : null;
 }
 
 /** Starts what is not running. Returns what it started, for the CLI to mention. */

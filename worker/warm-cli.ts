@@ -1,26 +1,31 @@
-// The agent's warm CLI process (cli/warm-protocol.ts): loads the modules of the commands that
-// may run here, then waits on the socket for one command from bin/sextant and runs it as
-// that process would have: its argv, cwd, environment and terminal, its signals, its exit
-// code. It leaves the agent once it has a command, so stopping the agent does not cut it
-// short; the agent then starts the next warm process (warm-cli-keeper.ts).
+// The agent's warm CLI process (cli/warm-protocol.ts): waits on the socket for one command from
+// bin/sextant, which it runs as that process would have: its argv, cwd, environment and
+// terminal, its signals, its exit code. It loads the modules of the commands that may run here
+// when the agent says so (once the command before it is done: warm-cli-keeper.ts), or when a
+// caller comes first, who is told to wait. It leaves the agent once it has a command, so
+// stopping the agent does not cut it short; the agent then starts the next warm process.
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { commands } from '../cli/registry';
-import { buildId, onFrames, outputFrame, RELAYED_SIGNALS, sendFrame, warmPidPath, warmSocketPath, type ClientFrame, type Terminal } from '../cli/warm-protocol';
+import { buildId, onFrames, outputFrame, RELAYED_SIGNALS, sendFrame, warmLoadedPath, warmPidPath, warmSocketPath, type ClientFrame, type Terminal } from '../cli/warm-protocol';
 
 type Request = Extract<ClientFrame, { t: 'run' }>;
 
-/** What the warm commands load when they run, loaded now. */
+/** What the warm commands load when they run, loaded ahead of them, one module at a time so that a caller who comes meanwhile is answered. */
 async function preload(): Promise<void> {
-  await Promise.all([
-    import('@temporalio/client'),
-    import('./temporal-settings'),
-    import('./connect'),
-    import('./agent'),
-    import('../cli/main'),
-    import('../cli/aliases'),
-    ...commands.filter((c) => c.warm).map((c) => c.run()),
-  ]);
+  const loaders = [
+    () => import('@temporalio/client'),
+    () => import('./temporal-settings'),
+    () => import('./connect'),
+    () => import('./agent'),
+    () => import('../cli/main'),
+    () => import('../cli/aliases'),
+    ...commands.filter((c) => c.warm).map((c) => c.run),
+  ];
+  for (const next of loaders) {
+    await new Promise((r) => setImmediate(r));
+    await next();
+  }
 }
 
 /** grpc-js sets itself up on its first connection (~50 ms): made while waiting, a command's own connect takes a few. */
@@ -34,7 +39,21 @@ async function firstConnection(): Promise<void> {
 }
 
 async function main(home: string): Promise<void> {
-  await preload();
+  let loaded = false;
+  let loading: Promise<void> | null = null;
+  /** Loads once, when first asked; a failure ends this process (the agent starts another later). */
+  const load = () =>
+    (loading ??= preload().then(
+      () => {
+        loaded = true;
+        // Marked once the first connection is made too: from then on this process sits idle.
+        void firstConnection().then(() => writeFileSync(warmLoadedPath(home), `${process.pid}\n`));
+      },
+      (err) => {
+        console.error(new Date().toISOString(), 'warm CLI process failed to load its modules:', err);
+        process.exit(1);
+      },
+    ));
   const build = buildId();
   const path = warmSocketPath(home);
   rmSync(path, { force: true });
@@ -56,7 +75,9 @@ async function main(home: string): Promise<void> {
           if (reserved) return socket.destroy();
           reserved = socket;
           request = frame;
-          sendFrame(socket, { t: 'ready' });
+          // Not loaded yet: load now, and say so, so the caller waits rather than load the same in its own process.
+          if (!loaded) sendFrame(socket, { t: 'loading' });
+          void load().then(() => reserved === socket && !socket.destroyed && sendFrame(socket, { t: 'ready' }));
           return;
         case 'go':
           if (!request || taken) return;
@@ -83,8 +104,8 @@ async function main(home: string): Promise<void> {
     chmodSync(path, 0o600);
     writeFileSync(warmPidPath(home), `${process.pid}\n`);
     process.send?.({ t: 'listening' });
-    void firstConnection();
   });
+  process.on('message', (m: { t?: string }) => m.t === 'load' && void load());
   // An agent that stops takes its idle warm process with it.
   process.on('disconnect', () => taken || process.exit(0));
 }

@@ -26,7 +26,8 @@ export async function agentStatusCommand(ctx: CommandContext): Promise<number> {
       ? `Temporal dev server: ${status.server ? `running (pid ${status.server.pid}) at ${status.server.address}, UI ${status.server.ui}` : 'not running'}`
       : `Temporal: ${settings.address} (SEXTANT_TEMPORAL_ADDRESS)`,
   });
-  out.emit({ event: 'info', message: `warm CLI process: ${status.warmCli ? `waiting (pid ${status.warmCli.pid})` : 'none waiting (commands run in their own process)'}` });
+  const warm = status.warmCli;
+  out.emit({ event: 'info', message: `warm CLI process: ${warm ? `waiting (pid ${warm.pid}${warm.loaded ? '' : ', still loading its modules'})` : 'none waiting (commands run in their own process)'}` });
   return 0;
 }
 

@@ -1,9 +1,9 @@
 // With no SEXTANT_TEMPORAL_ADDRESS, the CLI starts its own agent: a worker plus the Temporal dev
 // server of temporal-dev.yml (its ports moved off the lab server's by the environment override).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { warmPidPath, warmSocketPath } from '../../cli/warm-protocol';
+import { warmCliStatus } from '../../worker/agent';
 import { isAlive as alive } from '../../worker/processes';
 import { runCli, runCliOk } from '../support/cli';
 import { labHost, removeService } from '../support/hosts';
@@ -49,9 +49,9 @@ describe('the agent on a laptop (no shared Temporal)', function () {
   it('agent status --json shows the worker, the dev server and the warm CLI process', async function () {
     const warm = await warmProcess(project.home);
     const r = await cli('agent', 'status', '--json');
-    const status = JSON.parse(r.stdout) as { worker: { pid: number } | null; server: { pid: number; address: string; ui: string } | null; warmCli: { pid: number } | null };
+    const status = JSON.parse(r.stdout) as { worker: { pid: number } | null; server: { pid: number; address: string; ui: string } | null; warmCli: { pid: number; loaded: boolean } | null };
     assert.ok(status.worker && alive(status.worker.pid), 'worker running');
-    assert.deepEqual(status.warmCli, { pid: warm }, 'the warm CLI process waiting');
+    assert.deepEqual(status.warmCli, { pid: warm, loaded: true }, 'the warm CLI process waiting');
     assert.ok(status.server && alive(status.server.pid), 'dev server running');
     assert.equal(status.server.address, `127.0.0.1:${PORT}`);
     assert.equal(status.server.ui, `http://127.0.0.1:${UI_PORT}`);
@@ -77,11 +77,12 @@ describe('the agent on a laptop (no shared Temporal)', function () {
 });
 
 /** The pid of the warm CLI process once one waits on the agent's socket. */
+/** The warm CLI process once it waits with its modules loaded (it loads once the command before it has ended). */
 async function warmProcess(home: string): Promise<number> {
   for (let i = 0; i < 200; i++) {
-    const pid = existsSync(warmPidPath(home)) ? Number(readFileSync(warmPidPath(home), 'utf8')) : 0;
-    if (pid && alive(pid) && existsSync(warmSocketPath(home))) return pid;
+    const warm = warmCliStatus(home);
+    if (warm?.loaded) return warm.pid;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('no warm CLI process waits 20 s after the agent started');
+  throw new Error('no warm CLI process waits loaded 20 s after the agent started');
 }

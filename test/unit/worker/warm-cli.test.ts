@@ -1,43 +1,28 @@
 // The agent's warm CLI process (worker/warm-cli.ts) and bin/sextant handing it a command
 // (cli/warm-client.ts), as real processes: the command runs there as it would in bin/sextant's
-// own process, or not at all.
+// own process, or not at all. Most tests never tell it to load: their caller has it load.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { onFrames, sendFrame, warmSocketPath, type WarmFrame } from '../../../cli/warm-protocol';
+import { warmCliStatus } from '../../../worker/agent';
 import { runCli, startCli } from '../../support/cli';
 import { repoRoot } from '../../support/lab';
-
-const CONFIG = `service: <%= ENV["WARM_SERVICE"] %>
-image: demo/app
-servers:
-  - 10.99.0.1
-registry:
-  server: localhost:5000
-  username: u
-  password: p
-`;
+import { WarmTestSetup } from '../../support/warm';
 
 describe('the warm CLI process (bin/sextant hands it a command)', function () {
   this.timeout(30000);
+  let setup: WarmTestSetup;
   let home: string;
   let dir: string;
   let warm: ChildProcess;
   let warmExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
-    const e: NodeJS.ProcessEnv = { ...process.env, SEXTANT_HOME: home, WARM_SERVICE: 'warmapp', ...extra };
-    if (!('SEXTANT_NO_WARM' in extra)) delete e.SEXTANT_NO_WARM;
-    return e;
-  };
+  const env = (extra: NodeJS.ProcessEnv = {}) => setup.env(extra);
 
   beforeEach(async function () {
-    home = mkdtempSync(join(tmpdir(), 'sextant-warm-home-'));
-    dir = mkdtempSync(join(tmpdir(), 'sextant-warm-app-'));
-    mkdirSync(join(dir, 'config'));
-    writeFileSync(join(dir, 'config', 'deploy.yml'), CONFIG);
+    setup = new WarmTestSetup();
+    ({ home, dir } = setup);
     warm = spawn(process.execPath, [join(repoRoot, 'dist', 'worker', 'warm-cli.js'), home], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     warmExit = new Promise((resolve) => warm.on('exit', (code, signal) => resolve({ code, signal })));
     await new Promise<void>((resolve, reject) => {
@@ -48,8 +33,7 @@ describe('the warm CLI process (bin/sextant hands it a command)', function () {
 
   afterEach(function () {
     if (warm.exitCode === null && warm.signalCode === null) warm.kill('SIGKILL');
-    rmSync(home, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
+    setup.close();
   });
 
   it('runs the command with the caller\'s cwd, environment, output and exit code, then ends', async function () {
@@ -69,6 +53,23 @@ describe('the warm CLI process (bin/sextant hands it a command)', function () {
     assert.deepEqual(handed, alone);
   });
 
+  it('waits unloaded until the agent says load (or a caller comes, as in the other tests), then shows it loaded', async function () {
+    assert.deepEqual(warmCliStatus(home), { pid: warm.pid, loaded: false });
+    await loadNow();
+    assert.deepEqual(warmCliStatus(home), { pid: warm.pid, loaded: true });
+    const handed = await runCli(['config', '--version', 'v1'], { cwd: dir, env: env() });
+    assert.equal(handed.code, 0, handed.stderr);
+    assert.deepEqual(await warmExit, { code: 0, signal: null });
+  });
+
+  it('tells a caller who comes before it loaded to wait while it loads, then says ready', async function () {
+    const { buildId } = await import('../../../cli/warm-protocol');
+    const frames = await exchange({ t: 'run', build: buildId()!, argv: ['config'], cwd: dir, env: {}, stdout: { tty: false }, stderr: { tty: false } }, 'ready');
+    assert.deepEqual(frames, [{ t: 'loading' }, { t: 'ready' }]);
+    await waitLoaded();
+    assert.deepEqual(warmCliStatus(home), { pid: warm.pid, loaded: true });
+  });
+
   it('answers a caller of another build "stale", runs nothing and ends', async function () {
     const frames = await exchange({ t: 'run', build: 'an-older-build', argv: ['config'], cwd: dir, env: {}, stdout: { tty: false }, stderr: { tty: false } });
     assert.deepEqual(frames, [{ t: 'stale' }]);
@@ -76,6 +77,7 @@ describe('the warm CLI process (bin/sextant hands it a command)', function () {
   });
 
   it('keeps waiting when a caller leaves before saying go, and serves the next', async function () {
+    await loadNow();
     const { buildId } = await import('../../../cli/warm-protocol');
     const frames = await exchange({ t: 'run', build: buildId()!, argv: ['config'], cwd: dir, env: {}, stdout: { tty: false }, stderr: { tty: false } });
     assert.deepEqual(frames, [{ t: 'ready' }]);
@@ -93,32 +95,34 @@ describe('the warm CLI process (bin/sextant hands it a command)', function () {
   });
 
   it('passes Ctrl-C on: the command ends by SIGINT there, and bin/sextant by SIGINT too', async function () {
-    // A Temporal that accepts connections and never answers holds `sextant history` in its connect.
-    const silent: Server = createServer(() => {});
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const port = (silent.address() as { port: number }).port;
-    mkdirSync(join(home, 'agent'), { recursive: true });
-    writeFileSync(join(home, 'agent', 'worker.pid'), `${process.pid}\n`); // "the agent's worker runs": start none
-    try {
-      const { child, done } = startCli(['history'], { cwd: dir, env: env({ SEXTANT_TEMPORAL_ADDRESS: `127.0.0.1:${port}` }) });
-      await new Promise((r) => setTimeout(r, 1500));
-      child.kill('SIGINT');
-      const r = await done;
-      assert.deepEqual([r.code, r.signal], [null, 'SIGINT'], r.stderr);
-      assert.deepEqual(await warmExit, { code: null, signal: 'SIGINT' });
-    } finally {
-      silent.close();
-    }
+    const { child, done } = startCli(['history'], { cwd: dir, env: env({ SEXTANT_TEMPORAL_ADDRESS: await setup.silentTemporal() }) });
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const r = await done;
+    assert.deepEqual([r.code, r.signal], [null, 'SIGINT'], r.stderr);
+    assert.deepEqual(await warmExit, { code: null, signal: 'SIGINT' });
   });
 
-  /** Sends one frame to the warm process and collects what it answers until it closes or goes quiet. */
-  function exchange(frame: Parameters<typeof sendFrame>[1]): Promise<WarmFrame[]> {
+  /** Until agent status shows it loaded (and connected once, as it does next). */
+  async function waitLoaded(): Promise<void> {
+    while (!warmCliStatus(home)?.loaded) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  /** Tells it to load, as the agent does once the command before it is done. */
+  async function loadNow(): Promise<void> {
+    warm.send({ t: 'load' });
+    await waitLoaded();
+  }
+
+  /** Sends one frame to the warm process and collects what it answers until it closes, goes quiet, or sends a frame of type `last`. */
+  function exchange(frame: Parameters<typeof sendFrame>[1], last?: WarmFrame['t']): Promise<WarmFrame[]> {
     return new Promise((resolve) => {
       const socket = connect(warmSocketPath(home));
       const frames: WarmFrame[] = [];
       onFrames<WarmFrame>(socket, (f) => {
         frames.push(f);
-        setTimeout(() => socket.destroy(), 100);
+        if (f.t === last) socket.destroy();
+        else if (!last) setTimeout(() => socket.destroy(), 100);
       });
       socket.on('close', () => resolve(frames));
       socket.on('error', () => socket.destroy());
