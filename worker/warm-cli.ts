@@ -11,21 +11,31 @@ import { buildId, onFrames, outputFrame, RELAYED_SIGNALS, sendFrame, warmLoadedP
 
 type Request = Extract<ClientFrame, { t: 'run' }>;
 
-/** What the warm commands load when they run, loaded ahead of them, one module at a time so that a caller who comes meanwhile is answered. */
-async function preload(): Promise<void> {
+/**
+ * What the warm commands load when they run, loaded ahead of them one module at a time, so that
+ * a caller who comes meanwhile is answered; it stops once this process runs a command.
+ */
+async function preload(taken: () => boolean): Promise<void> {
   const loaders = [
+    () => import('../cli/main'),
+    () => import('../cli/aliases'),
+    ...commands.filter((c) => c.warm).map((c) => c.run),
     () => import('@temporalio/client'),
     () => import('./temporal-settings'),
     () => import('./connect'),
     () => import('./agent'),
-    () => import('../cli/main'),
-    () => import('../cli/aliases'),
-    ...commands.filter((c) => c.warm).map((c) => c.run),
   ];
   for (const next of loaders) {
     await new Promise((r) => setImmediate(r));
+    if (taken()) return;
     await next();
   }
+}
+
+/** What one command needs before it starts: the CLI and that command's own module (the overview needs only the CLI). */
+async function modulesOf(argv: readonly string[]): Promise<void> {
+  const { findCommand } = await import('../cli/main');
+  await Promise.all([import('../cli/aliases'), findCommand(argv)?.spec.run()]);
 }
 
 /** grpc-js sets itself up on its first connection (~50 ms): made while waiting, a command's own connect takes a few. */
@@ -41,19 +51,19 @@ async function firstConnection(): Promise<void> {
 async function main(home: string): Promise<void> {
   let loaded = false;
   let loading: Promise<void> | null = null;
-  /** Loads once, when first asked; a failure ends this process (the agent starts another later). */
+  /** A module that does not load ends this process; the caller runs its command itself, and the agent starts another. */
+  const failed = (err: unknown) => {
+    console.error(new Date().toISOString(), 'warm CLI process failed to load its modules:', err);
+    process.exit(1);
+  };
+  /** Loads everything once, when the agent says so. */
   const load = () =>
-    (loading ??= preload().then(
-      () => {
-        loaded = true;
-        // Marked once the first connection is made too: from then on this process sits idle.
-        void firstConnection().then(() => writeFileSync(warmLoadedPath(home), `${process.pid}\n`));
-      },
-      (err) => {
-        console.error(new Date().toISOString(), 'warm CLI process failed to load its modules:', err);
-        process.exit(1);
-      },
-    ));
+    (loading ??= preload(() => taken).then(() => {
+      if (taken) return;
+      loaded = true;
+      // Marked once the first connection is made too: from then on this process sits idle.
+      void firstConnection().then(() => writeFileSync(warmLoadedPath(home), `${process.pid}\n`));
+    }, failed));
   const build = buildId();
   const path = warmSocketPath(home);
   rmSync(path, { force: true });
@@ -75,9 +85,10 @@ async function main(home: string): Promise<void> {
           if (reserved) return socket.destroy();
           reserved = socket;
           request = frame;
-          // Not loaded yet: load now, and say so, so the caller waits rather than load the same in its own process.
+          // Not loaded yet: load what this command needs now, and say so, so the caller waits
+          // rather than load the same in a process of its own.
           if (!loaded) sendFrame(socket, { t: 'loading' });
-          void load().then(() => reserved === socket && !socket.destroyed && sendFrame(socket, { t: 'ready' }));
+          void modulesOf(frame.argv).then(() => reserved === socket && !socket.destroyed && sendFrame(socket, { t: 'ready' }), failed);
           return;
         case 'go':
           if (!request || taken) return;
