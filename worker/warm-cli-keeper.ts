@@ -2,14 +2,15 @@
 // it takes a command, so a command right after another finds one waiting too; one that dies
 // before it waits is replaced later and later. The successor loads its modules (most of a
 // second of CPU) only once that command is done, or has run for LOAD_AFTER_MS, so the load does
-// not compete with the deploy that has just begun; a caller who comes sooner has it load at once.
+// not compete with the deploy that has just begun; a caller who comes sooner has it load just
+// what that caller's command needs (warm-cli.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MAX_DELAY_MS = 60_000;
 /** A long command (a deploy to many hosts, `deploy attach`) does not keep its successor unloaded. */
-export const LOAD_AFTER_MS = 5_000;
+const LOAD_AFTER_MS = 5_000;
 
 export interface WarmCliKeeper {
   /** Stops replacing the warm process, and ends the one that waits. */

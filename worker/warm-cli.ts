@@ -1,9 +1,10 @@
 // The agent's warm CLI process (cli/warm-protocol.ts): waits on the socket for one command from
 // bin/sextant, which it runs as that process would have: its argv, cwd, environment and
 // terminal, its signals, its exit code. It loads the modules of the commands that may run here
-// when the agent says so (once the command before it is done: warm-cli-keeper.ts), or when a
-// caller comes first, who is told to wait. It leaves the agent once it has a command, so
-// stopping the agent does not cut it short; the agent then starts the next warm process.
+// when the agent says so (once the command before it is done: warm-cli-keeper.ts); a caller who
+// comes first is told to wait while it loads what that caller's command needs. It leaves the
+// agent once it has a command, so stopping the agent does not cut it short; the agent then
+// starts the next warm process.
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { commands } from '../cli/registry';
