@@ -27,7 +27,7 @@ export async function agentStatusCommand(ctx: CommandContext): Promise<number> {
       : `Temporal: ${settings.address} (SEXTANT_TEMPORAL_ADDRESS)`,
   });
   const warm = status.warmCli;
-  out.emit({ event: 'info', message: `warm CLI process: ${warm ? `waiting (pid ${warm.pid}${warm.loaded ? '' : ', still loading its modules'})` : 'none waiting (commands run in their own process)'}` });
+  out.emit({ event: 'info', message: `warm CLI process: ${warm ? `waiting (pid ${warm.pid}${warm.loaded ? '' : ', its modules not loaded yet'})` : 'none waiting (commands run in their own process)'}` });
   return 0;
 }
 
