@@ -4,12 +4,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { runCliOk, type CliResult } from '../test/support/cli';
-import { agentFiles, warmCliStatus } from '../worker/agent';
-import { readPid } from '../worker/processes';
 import { get } from '../test/support/http';
 import type { LabHost } from '../test/support/lab';
 import { appConfig, makeProject, type Project, type ProjectOptions } from '../test/support/project';
 import { readLab } from '../test/support/lab';
+import { agentFiles, warmCliStatus } from '../worker/agent';
+import { readPid } from '../worker/processes';
+import { cpuTicks } from './probes';
 import { VersionImages } from './images';
 
 export class BenchApp {
@@ -59,12 +60,20 @@ export class BenchApp {
 
   /**
    * Waits until the agent's warm CLI process has loaded its modules (it loads once the command
-   * before it has ended), so that what is timed next (a floor, a deploy, a steady state) does
-   * not share the cores with that load. Every timed run starts after it.
+   * before it has ended) and gone idle (its first connection made), so that what is timed next
+   * (a floor, a deploy, a steady state) does not share the cores with that load. Every timed
+   * run starts after it; at most 10 s.
    */
   async settle(): Promise<void> {
     const home = this.project.home;
-    for (let waited = 0; waited < 10_000 && readPid(agentFiles(home).workerPid) && !warmCliStatus(home)?.loaded; waited += 25) await new Promise((r) => setTimeout(r, 25));
+    let ticks: number | null = null;
+    for (let waited = 0; waited < 10_000 && readPid(agentFiles(home).workerPid); waited += 50) {
+      const warm = warmCliStatus(home);
+      const now = warm?.loaded ? cpuTicks(warm.pid) : null;
+      if (now !== null && now === ticks) return;
+      ticks = now;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   urls(hosts: readonly LabHost[], path = '/version'): string[] {

@@ -1,5 +1,5 @@
 // What a deploy costs besides time: new SSH connections per host (counted by the kernel in
-// each lab host's network namespace) and the peak memory of processes.
+// each lab host's network namespace), the peak memory of processes and their CPU time.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { LabHost } from '../test/support/lab';
@@ -61,4 +61,15 @@ export function sampleRss(pids: () => number[]): { stop(): Map<number, number> }
       return peaks;
     },
   };
+}
+
+/** CPU time a process has used so far, in clock ticks (user + system); null once it is gone. */
+export function cpuTicks(pid: number): number | null {
+  try {
+    // Fields after the command's name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
 }

@@ -62,8 +62,8 @@ async function main(home: string): Promise<void> {
     (loading ??= preload(() => taken).then(() => {
       if (taken) return;
       loaded = true;
-      // Marked once the first connection is made too: from then on this process sits idle.
-      void firstConnection().then(() => writeFileSync(warmLoadedPath(home), `${process.pid}\n`));
+      writeFileSync(warmLoadedPath(home), `${process.pid}\n`);
+      void firstConnection();
     }, failed));
   const build = buildId();
   const path = warmSocketPath(home);

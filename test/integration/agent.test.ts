@@ -76,7 +76,6 @@ describe('the agent on a laptop (no shared Temporal)', function () {
   });
 });
 
-/** The pid of the warm CLI process once one waits on the agent's socket. */
 /** The warm CLI process once it waits with its modules loaded (it loads once the command before it has ended). */
 async function warmProcess(home: string): Promise<number> {
   for (let i = 0; i < 200; i++) {

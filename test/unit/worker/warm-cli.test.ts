@@ -102,7 +102,7 @@ describe('the warm CLI process (bin/sextant hands it a command)', function () {
     assert.deepEqual(await warmExit, { code: null, signal: 'SIGINT' });
   });
 
-  /** Tells it to load, as the agent does once the command before it is done; resolves once agent status shows it loaded (and connected once, as it does next). */
+  /** Tells it to load, as the agent does once the command before it is done; resolves once agent status shows it loaded. */
   async function loadNow(): Promise<void> {
     warm.send({ t: 'load' });
     while (!warmCliStatus(home)?.loaded) await new Promise((r) => setTimeout(r, 50));
