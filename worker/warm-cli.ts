@@ -63,7 +63,10 @@ async function main(home: string): Promise<void> {
       if (taken) return;
       loaded = true;
       writeFileSync(warmLoadedPath(home), `${process.pid}\n`);
-      void firstConnection();
+      void import('./warm-coders')
+        .then(({ warmCoders }) => warmCoders(() => taken))
+        .catch((err) => console.error(new Date().toISOString(), 'warm CLI process could not prepare its message coders:', err))
+        .then(() => (taken ? undefined : firstConnection()));
     }, failed));
   const build = buildId();
   const path = warmSocketPath(home);
