@@ -271,6 +271,9 @@ export async function openConnection(target: SshTarget, opts: ConnectOptions): P
     client.on('close', onClose);
     try {
       client.connect(config);
+      // ssh2 leaves Nagle's algorithm on: a command's small packets (channel open, exec, stdin's
+      // end) then wait for the host's delayed ACK, ~40 ms per command.
+      client.setNoDelay(true);
     } catch (err) {
       fail(new SshError('unreachable', dest, `${dest}: cannot connect: ${(err as Error).message}`, { cause: err }));
     }

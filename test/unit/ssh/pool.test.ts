@@ -324,6 +324,24 @@ describe('ssh/SshPool (real sshd)', function () {
     }
   });
 
+  it("turns Nagle's algorithm off on its connections (else each command waits for the host's delayed ACK)", async () => {
+    const flagged: { socket: net.Socket; on: boolean | undefined }[] = [];
+    const original = net.Socket.prototype.setNoDelay;
+    net.Socket.prototype.setNoDelay = function (this: net.Socket, on?: boolean) {
+      flagged.push({ socket: this, on });
+      return original.call(this, on);
+    };
+    const p = new SshPool({ knownHostsFile: path.join(dir, 'known_hosts') });
+    try {
+      assert.strictEqual((await p.exec(target, ['true'])).code, 0);
+      const toSshd = flagged.filter((f) => f.socket.remotePort === sshd.port);
+      assert.ok(toSshd.length > 0 && toSshd.every((f) => f.on !== false), `setNoDelay calls on the connection to sshd: ${JSON.stringify(toSshd.map((f) => f.on))}`);
+    } finally {
+      net.Socket.prototype.setNoDelay = original;
+      await p.close();
+    }
+  });
+
   it('reconnects transparently after the connection was killed', async () => {
     const p = new SshPool({ knownHostsFile: path.join(dir, 'known_hosts') });
     try {
