@@ -137,11 +137,15 @@ export function createHostActivities(deps: HostDeps) {
       return plan.roles.filter((r) => r.hosts.includes(host) && !names.has(containerName({ ...scope, role: r.name }, plan.version))).map((r) => `${host} (${r.name})`);
     },
 
-    /** Whether kamal-proxy runs on the kamal network here: only a look, taken beside the lock (ensureProxy acts). */
+    /**
+     * Whether kamal-proxy runs on the kamal network here (which therefore exists: Docker removes no
+     * network a container is on): one docker call, a look taken beside the lock (ensureProxy acts).
+     */
     async proxyRunning(plan: Plan, host: string): Promise<boolean> {
-      const r = on(plan, host);
-      const [net, state] = await Promise.all([r.run(network.inspectNetwork()), r.run(proxy.inspect())]);
-      return net.code === 0 && state.code === 0 && (JSON.parse(state.stdout) as { status: string }).status === 'running';
+      const state = await on(plan, host).run(proxy.inspect());
+      if (state.code !== 0) return false;
+      const { status, onNetwork } = proxy.parseInspect(state.stdout);
+      return status === 'running' && onNetwork;
     },
 
     /** The `kamal` network and a running kamal-proxy. */
@@ -150,7 +154,7 @@ export function createHostActivities(deps: HostDeps) {
       // Both looks at once: on a set-up host (most deploys) they are all this step does.
       const [, state] = await Promise.all([ensureNetwork(r), r.run(proxy.inspect())]);
       if (state.code === 0) {
-        if ((JSON.parse(state.stdout) as { status: string }).status !== 'running') await r.ok(proxy.start());
+        if (proxy.parseInspect(state.stdout).status !== 'running') await r.ok(proxy.start());
         return;
       }
       await login(deps, r, plan);

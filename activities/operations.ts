@@ -167,7 +167,7 @@ export function createOperationActivities(deps: HostDeps) {
     async stopProxy(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
       const state = await r.run(proxy.inspect());
-      if (state.code === 0 && (JSON.parse(state.stdout) as { status: string }).status === 'running') await r.ok(proxy.stopContainer(), { timeoutSeconds: 60 });
+      if (state.code === 0 && proxy.parseInspect(state.stdout).status === 'running') await r.ok(proxy.stopContainer(), { timeoutSeconds: 60 });
     },
 
     /** The proxy container, its image and its files under .kamal/proxy. */

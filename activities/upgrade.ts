@@ -139,7 +139,7 @@ export function createUpgradeActivities(deps: HostDeps) {
     async upgradeProxy(plan: Plan, host: string): Promise<ProxyUpgrade> {
       const r = on(plan, host);
       const [traefikState, proxyInspect, proxyBy] = await Promise.all([state(r, traefik.inspect()), state(r, proxy.inspect()), state(r, proxy.startedBy())]);
-      const proxyStatus = proxyInspect === null ? null : (JSON.parse(proxyInspect) as { status: string }).status;
+      const proxyStatus = proxyInspect === null ? null : proxy.parseInspect(proxyInspect).status;
       if (traefikState !== 'running' && proxyStatus === 'running') {
         await r.run(traefik.removeContainers());
         await r.run(traefik.removeImages());

@@ -113,9 +113,22 @@ export function details(): string[] {
   return ['docker', 'ps', '--all', '--filter', `name=^${PROXY_CONTAINER}$`];
 }
 
-/** Status and image of the proxy container; exits non-zero when there is none. */
+/** Status and image of the proxy container, and whether it is on the `kamal` network; exits non-zero when there is none. */
 export function inspect(): string[] {
-  return ['docker', 'container', 'inspect', '--format', '{"status":{{json .State.Status}},"image":{{json .Config.Image}}}', PROXY_CONTAINER];
+  const onNetwork = `{{with index .NetworkSettings.Networks "${NETWORK}"}}true{{else}}false{{end}}`;
+  return ['docker', 'container', 'inspect', '--format', `{"status":{{json .State.Status}},"image":{{json .Config.Image}},"onNetwork":${onNetwork}}`, PROXY_CONTAINER];
+}
+
+export interface ProxyState {
+  status: string;
+  image: string;
+  onNetwork: boolean;
+}
+
+/** What inspect() printed. */
+export function parseInspect(stdout: string): ProxyState {
+  const o = JSON.parse(stdout.trim()) as Partial<ProxyState>;
+  return { status: o.status ?? '', image: o.image ?? '', onNetwork: o.onNetwork === true };
 }
 
 function exec(container: string, ...args: string[]): string[] {

@@ -120,6 +120,23 @@ describe('proxy commands', function () {
     assert.match((await runCliOk(['proxy', 'logs', '-h', h3, '-n', '5'], opts(a))).stdout, new RegExp(`^${h3.replace(/\./g, '\\.')}\\s+\\S`, 'm'));
   });
 
+  it('a deploy starts a stopped kamal-proxy, and only there (the look beside the lock finds the others running on the network)', async function () {
+    const h2 = b.hosts[1]!;
+    onHost(labHost(b.lab, h2), 'docker stop kamal-proxy >/dev/null');
+    // The same version again (Kamal renames the running container and boots a new one), as the tests below expect v7.
+    await runCliOk(['deploy', '--version', 'v7'], opts(b));
+    for (const h of b.hosts) assert.equal(await version(h, B_HOST), 'v7');
+    assert.equal(await version(h2, A_HOST), 'v1', "the other service's route came back with the proxy");
+    const { client, close } = await labClient(b.lab);
+    try {
+      const steps = scheduledActivities(await client.workflow.getHandle(`sextant/${b.service}`).fetchHistory());
+      assert.deepEqual(steps.filter((s) => s.type === 'proxyRunning').map((s) => s.input[1]).sort(), [...b.hosts].sort());
+      assert.deepEqual(steps.filter((s) => s.type === 'ensureProxy').map((s) => s.input[1]), [h2]);
+    } finally {
+      await close();
+    }
+  });
+
   it('proxy remove -y -h removes the proxy there; proxy boot brings it back with its routes', async function () {
     const h3 = a.hosts[2]!;
     const host = labHost(a.lab, h3);

@@ -77,8 +77,11 @@ describe('commands/proxy', () => {
     assert.deepEqual(proxy.start(), ['docker', 'container', 'start', 'kamal-proxy']);
     assert.deepEqual(proxy.stopContainer(), ['docker', 'container', 'stop', 'kamal-proxy']);
     assert.deepEqual(proxy.inspect(), [
-      'docker', 'container', 'inspect', '--format', '{"status":{{json .State.Status}},"image":{{json .Config.Image}}}', 'kamal-proxy',
+      'docker', 'container', 'inspect', '--format',
+      '{"status":{{json .State.Status}},"image":{{json .Config.Image}},"onNetwork":{{with index .NetworkSettings.Networks "kamal"}}true{{else}}false{{end}}}', 'kamal-proxy',
     ]);
+    assert.deepEqual(proxy.parseInspect('{"status":"running","image":"basecamp/kamal-proxy:v0.9.2","onNetwork":true}\n'), { status: 'running', image: 'basecamp/kamal-proxy:v0.9.2', onNetwork: true });
+    assert.deepEqual(proxy.parseInspect('{"status":"exited","image":"basecamp/kamal-proxy:v0.9.2","onNetwork":false}'), { status: 'exited', image: 'basecamp/kamal-proxy:v0.9.2', onNetwork: false });
   });
 
   // Every deploy/stop/resume argv below was also accepted by a real kamal-proxy v0.9.2.

@@ -173,6 +173,7 @@ const calls: Record<string, () => Out> = {
   'proxy.resume': () => proxy.resume(naming.proxyServiceName(scope)),
   'proxy.list': () => proxy.list(),
   'proxy.parseList': () => proxy.parseList(''),
+  'proxy.parseInspect': () => proxy.parseInspect('{}'),
   'prune.selectContainersToPrune': () => prune.selectContainersToPrune([], 5),
   'prune.removeContainers': () => prune.removeContainers([name]),
   'prune.listServiceContainers': () => prune.listServiceContainers(scope),
