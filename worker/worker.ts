@@ -63,6 +63,10 @@ export async function runWorkers(options: WorkerOptions): Promise<void> {
         workflowBundle: { codePath: workflowBundlePath() },
         activities: { ...createHostActivities({ pool, sealKey }), ...createOperationActivities({ pool, sealKey }), ...createAccessoryActivities({ pool, sealKey }), ...createUpgradeActivities({ pool, sealKey }) },
         maxConcurrentActivityTaskExecutions: 200,
+        // A step starts one activity per host at once (every host's pull and proxy look, then its
+        // boot): each one the workflow task's completion hands straight back to this worker skips
+        // a trip through the task queue. The SDK's default takes 3, the rest wait for a poller.
+        maxEagerActivityReservationsPerWorkflowTask: 200,
       }),
     );
   }
