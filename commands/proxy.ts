@@ -121,14 +121,13 @@ export function inspect(): string[] {
 
 export interface ProxyState {
   status: string;
-  image: string;
   onNetwork: boolean;
 }
 
-/** What inspect() printed. */
+/** What inspect() printed that callers act on. */
 export function parseInspect(stdout: string): ProxyState {
   const o = JSON.parse(stdout.trim()) as Partial<ProxyState>;
-  return { status: o.status ?? '', image: o.image ?? '', onNetwork: o.onNetwork === true };
+  return { status: o.status ?? '', onNetwork: o.onNetwork === true };
 }
 
 function exec(container: string, ...args: string[]): string[] {
