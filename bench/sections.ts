@@ -104,7 +104,7 @@ export async function resources(app: BenchApp, hostCount: number, runs: number):
 
 /** The agent's worker and the warm CLI process waiting for a command, as `sextant agent status --json` gives them. */
 function agentPids(app: BenchApp): { worker: number | null; warmCli: number | null } {
-  const r = spawnSync(process.execPath, [sextantBin, 'agent', 'status', '--json'], { cwd: app.project.dir, env: app.project.env, encoding: 'utf8' });
+  const r = spawnSync(sextantBin, ['agent', 'status', '--json'], { cwd: app.project.dir, env: app.project.env, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop();
   try {
     const status = JSON.parse(line ?? '') as { worker?: { pid?: number } | null; warmCli?: { pid?: number } | null };
@@ -121,7 +121,7 @@ export function cliStart(app: BenchApp, runs: number): Row[] {
     const times: number[] = [];
     for (let i = 0; i < Math.max(runs, 10); i++) {
       const started = performance.now();
-      const r = spawnSync(process.execPath, [sextantBin, ...args], { cwd: app.project.dir, env: app.project.env, stdio: 'ignore' });
+      const r = spawnSync(sextantBin, args, { cwd: app.project.dir, env: app.project.env, stdio: 'ignore' });
       times.push(performance.now() - started);
       if (r.status !== 0) throw new Error(`sextant ${args.join(' ')} exited ${r.status}`);
     }

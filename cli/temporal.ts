@@ -32,7 +32,7 @@ export async function openSession(env: NodeJS.ProcessEnv, out: Output | null, op
   }
   let connection;
   try {
-    connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: '10s' });
+    connection = await Connection.connect({ ...connectionOptions(settings, env), connectTimeout: '10s' });
   } catch (err) {
     throw new CliError(unreachableMessage(settings, err), EXIT.temporal);
   }

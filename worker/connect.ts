@@ -1,5 +1,6 @@
 // Connection options shared by the CLI's client and the workers.
 import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import type { TemporalSettings } from './temporal-settings';
 
 export interface ConnectionOptions {
@@ -8,18 +9,33 @@ export interface ConnectionOptions {
   apiKey?: string;
 }
 
-export function connectionOptions(settings: TemporalSettings): ConnectionOptions {
+/**
+ * A TLS connection without a CA of its own trusts Node's roots and NODE_EXTRA_CA_CERTS's, given
+ * here: neither grpc-js (the CLI) nor the workers' native connection reads that file, and the
+ * CLI's processes start Node without it (cli/extra-ca-certs.ts). A file that does not read adds
+ * nothing, as Node ignores it too.
+ */
+export function connectionOptions(settings: TemporalSettings, env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
   const options: ConnectionOptions = { address: settings.address };
   if (settings.tls) {
     const { cert, key, ca, serverName } = settings.tls;
     options.tls = {
       serverNameOverride: serverName,
-      serverRootCACertificate: ca ? readFileSync(ca) : undefined,
+      serverRootCACertificate: ca ? readFileSync(ca) : extraRoots(env),
       clientCertPair: cert && key ? { crt: readFileSync(cert), key: readFileSync(key) } : undefined,
     };
   }
   if (settings.apiKey) options.apiKey = settings.apiKey;
   return options;
+}
+
+function extraRoots(env: NodeJS.ProcessEnv): Buffer | undefined {
+  if (!env.NODE_EXTRA_CA_CERTS) return undefined;
+  try {
+    return Buffer.from([...rootCertificates, readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8')].join('\n'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A message for a Temporal that does not answer, naming where it was looked for. */

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
+import { holdingExtraCaCerts } from '../cli/extra-ca-certs';
 
 const MAX_DELAY_MS = 60_000;
 /** A long command (a deploy to many hosts, `deploy attach`) does not keep its successor unloaded. */
@@ -24,7 +25,7 @@ export function keepWarmCli(home: string, logFile: string, loadAfterMs = LOAD_AF
   let waiting: ChildProcess | null = null;
   const start = (predecessor: ChildProcess | null) => {
     if (stopped) return;
-    const child = spawn(process.execPath, [join(__dirname, 'warm-cli.js'), home], { detached: true, stdio: ['ignore', log, log, 'ipc'] });
+    const child = spawn(process.execPath, [join(__dirname, 'warm-cli.js'), home], { detached: true, env: holdingExtraCaCerts(process.env), stdio: ['ignore', log, log, 'ipc'] });
     waiting = child;
     const load = () => child.connected && child.send({ t: 'load' });
     if (!predecessor || predecessor.exitCode !== null || predecessor.signalCode !== null) load();

@@ -7,6 +7,7 @@
 // starts the next warm process.
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { restoreExtraCaCerts } from '../cli/extra-ca-certs';
 import { commands } from '../cli/registry';
 import { buildId, onFrames, outputFrame, RELAYED_SIGNALS, sendFrame, warmLoadedPath, warmPidPath, warmSocketPath, type ClientFrame, type Terminal } from '../cli/warm-protocol';
 
@@ -171,6 +172,8 @@ function redirect(stream: NodeJS.WriteStream, t: 'out' | 'err', terminal: Termin
   }) as typeof stream.write;
 }
 
+// Started without NODE_EXTRA_CA_CERTS (warm-cli-keeper.ts), as bin/sextant is.
+restoreExtraCaCerts();
 void main(process.argv[2]!).catch((err) => {
   console.error(new Date().toISOString(), 'warm CLI process failed:', err);
   process.exit(1);

@@ -1,4 +1,5 @@
-// Runs the real `sextant` binary as a child process, as a user would.
+// Runs the real `sextant` binary as a child process, as a user would: the file itself, whose
+// first line (sh) starts Node.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './lab';
@@ -13,7 +14,7 @@ export interface CliResult {
 }
 
 export function startCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [sextantBin, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(sextantBin, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   // decoded as streams: a UTF-8 character split between two chunks stays whole
@@ -36,7 +37,7 @@ export async function runCliOk(args: string[], options: { cwd: string; env: Node
 
 /** Runs sextant with `input` on a piped stdin, keeping stdout as bytes (binary-safe checks). */
 export function runCliBytes(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }, input?: string): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
-  const child = spawn(process.execPath, [sextantBin, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(sextantBin, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => chunks.push(c));

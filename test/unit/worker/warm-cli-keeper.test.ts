@@ -2,6 +2,7 @@
 // the successor of a warm process that took a command waits unloaded until that command is done
 // (or has run for a while), so its load does not share the cores with the command just begun.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { warmCliStatus } from '../../../worker/agent';
 import { isAlive } from '../../../worker/processes';
@@ -70,5 +71,23 @@ describe('the warm CLI keeper (the agent keeps one warm CLI process)', function 
     } finally {
       await command.interrupt();
     }
+  });
+
+  it('starts it without NODE_EXTRA_CA_CERTS, held back under another name (as bin/sextant does)', async function () {
+    const missing = '/nonexistent/sextant-test-extra-ca.pem';
+    const before = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = missing;
+    try {
+      keep(0);
+    } finally {
+      if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = before;
+    }
+    const warm = await loaded();
+    const environ = readFileSync(`/proc/${warm.pid}/environ`, 'utf8').split('\0');
+    assert.ok(environ.includes(`SEXTANT_EXTRA_CA_CERTS=${missing}`), 'held back under another name');
+    assert.ok(!environ.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')), 'Node started without it');
+    // Node warns at start-up about a file it cannot read: it never tried.
+    assert.doesNotMatch(readFileSync(join(setup.home, 'worker.log'), 'utf8'), /Ignoring extra certs/);
   });
 });
