@@ -1,8 +1,9 @@
 // NODE_EXTRA_CA_CERTS held back while Node starts: Node 20 parses that bundle, and its own
 // roots, before any code runs (~90 ms of OpenSSL 3 here, for a 144-certificate system bundle),
-// and a CLI process makes no TLS connection but Temporal's, which is given the file itself
-// (worker/connect.ts). bin/sextant's first line (sh) and the warm CLI's keeper start Node with
-// the file under HELD instead; the started process puts it back for itself and what it starts.
+// and Sextant's processes make no TLS connection but Temporal's, which is given the file itself
+// (worker/connect.ts). bin/sextant's first line (sh), the warm CLI's keeper and ensureAgent start
+// Node with the file under HELD instead; the started process puts it back for itself and what it
+// starts.
 export const HELD = 'SEXTANT_EXTRA_CA_CERTS';
 
 /** The environment to start a Node process with: the variable held back (an empty one is left as it is). */

@@ -1,5 +1,6 @@
 // Entry point of the agent's background worker process (started by ensureAgent).
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { restoreExtraCaCerts } from '../cli/extra-ca-certs';
 import { warmDisabled } from '../cli/warm-protocol';
 import { agentFiles } from './agent';
 import { machineId } from './home';
@@ -8,6 +9,8 @@ import { temporalSettings } from './temporal-settings';
 import { keepWarmCli } from './warm-cli-keeper';
 import { runWorkers } from './worker';
 
+// Started without NODE_EXTRA_CA_CERTS (ensureAgent), as bin/sextant is: back for its steps' children and its connection.
+restoreExtraCaCerts();
 const homeFlag = process.argv.indexOf('--home');
 const home = homeFlag > 0 ? process.argv[homeFlag + 1]! : process.env.SEXTANT_HOME!;
 

@@ -8,6 +8,7 @@ import { agentDir } from './home';
 import { devServerArgs, portOpen, temporalBinary, waitForPort } from './dev-server';
 import { readPid, spawnDetached, stopProcess } from './processes';
 import type { TemporalSettings } from './temporal-settings';
+import { holdingExtraCaCerts } from '../cli/extra-ca-certs';
 
 export interface AgentStatus {
   worker: { pid: number } | null;
@@ -63,7 +64,7 @@ export async function ensureAgent(settings: TemporalSettings, home: string, env:
   }
   if (!readPid(f.workerPid)) {
     const script = join(__dirname, 'agent-main.js');
-    const pid = spawnDetached(process.execPath, [script, '--home', home], f.workerLog, f.workerPid, { ...env, SEXTANT_HOME: home });
+    const pid = spawnDetached(process.execPath, [script, '--home', home], f.workerLog, f.workerPid, holdingExtraCaCerts({ ...env, SEXTANT_HOME: home }));
     started.push(`worker (pid ${pid})`);
   }
   return started;

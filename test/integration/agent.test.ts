@@ -1,7 +1,7 @@
 // With no SEXTANT_TEMPORAL_ADDRESS, the CLI starts its own agent: a worker plus the Temporal dev
 // server of temporal-dev.yml (its ports moved off the lab server's by the environment override).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { warmCliStatus } from '../../worker/agent';
 import { isAlive as alive } from '../../worker/processes';
@@ -10,21 +10,25 @@ import { labHost, removeService } from '../support/hosts';
 import { get } from '../support/http';
 import { makeProject, type Project } from '../support/project';
 import { freePortPair } from '../support/temporal';
+import { makeTestCa, type TestCa } from '../support/tls';
 
 let PORT: number;
 let UI_PORT: number;
 
 describe('the agent on a laptop (no shared Temporal)', function () {
   let project: Project;
+  // A company CA, as NODE_EXTRA_CA_CERTS names one: the agent's processes start without it and get it back.
+  let ca: TestCa;
   const cli = (...args: string[]) => runCliOk(args, { cwd: project.dir, env: project.env });
 
   before(async function () {
     PORT = await freePortPair();
     UI_PORT = PORT + 1;
+    ca = makeTestCa();
     project = makeProject({
       hosts: 1,
       temporal: 'agent',
-      env: { SEXTANT_DEV_SERVER_PORT: String(PORT), SEXTANT_DEV_SERVER_UI_PORT: String(UI_PORT) },
+      env: { SEXTANT_DEV_SERVER_PORT: String(PORT), SEXTANT_DEV_SERVER_UI_PORT: String(UI_PORT), NODE_EXTRA_CA_CERTS: ca.caFile },
     });
   });
 
@@ -56,6 +60,11 @@ describe('the agent on a laptop (no shared Temporal)', function () {
     assert.equal(status.server.address, `127.0.0.1:${PORT}`);
     assert.equal(status.server.ui, `http://127.0.0.1:${UI_PORT}`);
     assert.equal((await get(`http://127.0.0.1:${UI_PORT}/`)).status, 200, 'the Temporal UI answers');
+    for (const pid of [status.worker.pid, warm]) {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes(`SEXTANT_EXTRA_CA_CERTS=${ca.caFile}`), `process ${pid}: NODE_EXTRA_CA_CERTS held back while Node started`);
+      assert.ok(!environ.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')), `process ${pid}: Node started without it`);
+    }
   });
 
   it('agent stop stops both', async function () {
@@ -70,6 +79,7 @@ describe('the agent on a laptop (no shared Temporal)', function () {
   });
 
   after(async function () {
+    ca?.remove();
     if (!project) return;
     await runCli(['agent', 'stop'], { cwd: project.dir, env: project.env });
     for (const address of project.hosts) removeService(labHost(project.lab, address), project.service);
