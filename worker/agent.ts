@@ -3,12 +3,12 @@
 // the CLI never stops a deploy; any later command restarts whatever died.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { holdingExtraCaCerts } from '../cli/extra-ca-certs';
 import { warmLoadedPath, warmPidPath, warmSocketPath } from '../cli/warm-protocol';
 import { agentDir } from './home';
 import { devServerArgs, portOpen, temporalBinary, waitForPort } from './dev-server';
 import { readPid, spawnDetached, stopProcess } from './processes';
 import type { TemporalSettings } from './temporal-settings';
-import { holdingExtraCaCerts } from '../cli/extra-ca-certs';
 
 export interface AgentStatus {
   worker: { pid: number } | null;

@@ -13,7 +13,7 @@ export interface ConnectionOptions {
  * A TLS connection without a CA of its own trusts Node's roots and NODE_EXTRA_CA_CERTS's, given
  * here: neither grpc-js (the CLI) nor the workers' native connection reads that file, and the
  * CLI's processes start Node without it (cli/extra-ca-certs.ts). A file that does not read adds
- * nothing, as Node ignores it too.
+ * nothing, with a warning, as Node ignores it too.
  */
 export function connectionOptions(settings: TemporalSettings, env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
   const options: ConnectionOptions = { address: settings.address };
@@ -30,10 +30,13 @@ export function connectionOptions(settings: TemporalSettings, env: NodeJS.Proces
 }
 
 function extraRoots(env: NodeJS.ProcessEnv): Buffer | undefined {
-  if (!env.NODE_EXTRA_CA_CERTS) return undefined;
+  const file = env.NODE_EXTRA_CA_CERTS;
+  if (!file) return undefined;
   try {
-    return Buffer.from([...rootCertificates, readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8')].join('\n'));
-  } catch {
+    return Buffer.from([...rootCertificates, readFileSync(file, 'utf8')].join('\n'));
+  } catch (err) {
+    // Node's own words for it, which a process started without the variable no longer prints.
+    process.emitWarning(`Ignoring extra certs from \`${file}\` (NODE_EXTRA_CA_CERTS), load failed: ${err instanceof Error ? err.message : err}`);
     return undefined;
   }
 }

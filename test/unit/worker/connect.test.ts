@@ -44,10 +44,20 @@ describe('Temporal connection options (worker/connect.ts)', function () {
     assert.notEqual(await handshake(undefined), 'trusted');
   });
 
-  it('a CA of its own is the only one; no NODE_EXTRA_CA_CERTS, or one that does not read, adds nothing', function () {
+  it('a CA of its own is the only one; no NODE_EXTRA_CA_CERTS, or one that does not read, adds nothing (the latter with a warning)', async function () {
     assert.deepEqual(rootsOf(connectionOptions(settings({ ca: ca.caFile }), { NODE_EXTRA_CA_CERTS: '/nonexistent.pem' })), readFileSync(ca.caFile));
     assert.equal(rootsOf(connectionOptions(settings({}), {})), undefined);
-    assert.equal(rootsOf(connectionOptions(settings({}), { NODE_EXTRA_CA_CERTS: '/nonexistent.pem' })), undefined);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      assert.equal(rootsOf(connectionOptions(settings({}), { NODE_EXTRA_CA_CERTS: '/nonexistent.pem' })), undefined);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^Ignoring extra certs from `\/nonexistent\.pem` \(NODE_EXTRA_CA_CERTS\), load failed: ENOENT/);
     assert.equal(connectionOptions(settings(null), { NODE_EXTRA_CA_CERTS: ca.caFile }).tls, undefined, 'no TLS, no roots');
   });
 });
