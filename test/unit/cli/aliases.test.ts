@@ -19,7 +19,7 @@ function checkout(aliases: string[]): string {
   return dir;
 }
 const sextant = (dir: string, ...args: string[]) =>
-  spawnSync(process.execPath, [sextantBin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', REGISTRY_PASSWORD: 'x' } });
+  spawnSync(sextantBin, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', REGISTRY_PASSWORD: 'x' } });
 
 describe('cli/aliases', () => {
   const aliases = { console: `app exec -i --reuse -r web "bin/rails console"`, 'web-logs': 'app logs -r web', tail: 'web-logs -f', a: 'b', b: 'a x' };

@@ -24,7 +24,7 @@ function checkout(): string {
 }
 
 const run = (dir: string, ...args: string[]) =>
-  spawnSync(process.execPath, [sextantBin, 'config', '--version', 'v1', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  spawnSync(sextantBin, ['config', '--version', 'v1', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 describe('sextant config', function () {
   const dir = checkout();

@@ -6,7 +6,7 @@ import { referenceSections } from '../../../config/docs';
 import { sextantBin } from '../../support/cli';
 import { repoRoot } from '../../support/lab';
 
-const run = (...args: string[]) => spawnSync(process.execPath, [sextantBin, 'docs', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const run = (...args: string[]) => spawnSync(sextantBin, ['docs', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 describe('sextant docs', function () {
   const sections = referenceSections();

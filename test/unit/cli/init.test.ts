@@ -17,7 +17,7 @@ describe('sextant init', function () {
     return d;
   };
   const run = (cwd: string, ...args: string[]) =>
-    spawnSync(process.execPath, [sextantBin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', HOME: cwd } });
+    spawnSync(sextantBin, args, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', HOME: cwd } });
 
   it('creates a config that `sextant config` accepts, the secrets file and every sample hook', function () {
     const dir = fresh();

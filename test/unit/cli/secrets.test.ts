@@ -19,7 +19,7 @@ describe('sextant secrets', function () {
   });
   // No real kamal or op may be found: only the fakes, node and the basic tools.
   const env = fakes.env({ PATH: `/usr/bin:/bin`, NO_COLOR: '1', HOME: dir });
-  const run = (...args: string[]) => spawnSync(process.execPath, [sextantBin, ...args], { cwd: dir, encoding: 'utf8', env });
+  const run = (...args: string[]) => spawnSync(sextantBin, args, { cwd: dir, encoding: 'utf8', env });
 
   it('fetch prints the secrets as shell-quoted JSON (bare with --json)', function () {
     const r = run('secrets', 'fetch', '--adapter', '1password', '--account', 'acme', '--from', 'Prod/Web', 'password', 'db/DB_PASSWORD');

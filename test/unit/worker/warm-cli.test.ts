@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { holdingExtraCaCerts } from '../../../cli/extra-ca-certs';
 import { onFrames, sendFrame, warmSocketPath, type WarmFrame } from '../../../cli/warm-protocol';
 import { warmCliStatus } from '../../../worker/agent';
 import { runCli, startCli } from '../../support/cli';
@@ -23,7 +24,7 @@ describe('the warm CLI process (bin/sextant hands it a command)', function () {
   beforeEach(async function () {
     setup = new WarmTestSetup();
     ({ home, dir } = setup);
-    warm = spawn(process.execPath, [join(repoRoot, 'dist', 'worker', 'warm-cli.js'), home], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    warm = spawn(process.execPath, [join(repoRoot, 'dist', 'worker', 'warm-cli.js'), home], { env: holdingExtraCaCerts(process.env), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     warmExit = new Promise((resolve) => warm.on('exit', (code, signal) => resolve({ code, signal })));
     await new Promise<void>((resolve, reject) => {
       warm.on('message', (m: { t?: string }) => m.t === 'listening' && resolve());
