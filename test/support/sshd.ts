@@ -91,11 +91,18 @@ export async function startSshd(extraConfig: string[] = []): Promise<Sshd> {
   keygen(otherKey);
   fs.writeFileSync(authorized, fs.readFileSync(`${clientKey}.pub`), { mode: 0o600 });
   const sftpServer = SFTP_SERVER_CANDIDATES.find((p) => fs.existsSync(p)) ?? 'internal-sftp';
+  // Sessions get a HOME of their own, as on a fresh server: bash run by sshd sources ~/.bashrc,
+  // and this machine's own root's (which runs `pyenv init`) made every command take ~250 ms.
+  // sshd keeps only the first SetEnv line, so a test's SetEnv values join this one (and win).
+  const isSetEnv = (line: string) => /^SetEnv\s/i.test(line);
+  fs.mkdirSync(path.join(dir, 'home'));
+  const setEnv = [`HOME=${path.join(dir, 'home')}`, ...extraConfig.filter(isSetEnv).flatMap((l) => l.trim().split(/\s+/).slice(1))];
   fs.writeFileSync(
     config,
     [
       // sshd takes the first value of a keyword: extra lines go first, to override the defaults.
-      ...extraConfig,
+      ...extraConfig.filter((l) => !isSetEnv(l)),
+      `SetEnv ${setEnv.join(' ')}`,
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKey}`,
