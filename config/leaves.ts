@@ -140,6 +140,8 @@ export const HostList = hint(z.array(Host), {
   const seen = new Map<string, number>();
   hosts.forEach((entry, i) => {
     const h = hostName(entry);
+    // zod checks the list even when an entry failed (an empty map has no name): that entry has its own error.
+    if (typeof h !== 'string') return;
     const first = seen.get(h);
     if (first === undefined) {
       seen.set(h, i);

@@ -395,6 +395,15 @@ ssh:
     );
   });
 
+  it('a host listed twice is one problem; entries that are no host are not counted as hosts', () => {
+    const twice = thrown(() => load({ 'config/deploy.yml': 'service: myapp\nimage: myorg/myapp\nservers: [10.0.0.1, 10.0.0.2, 10.0.0.1]\n' })) as ConfigError;
+    assert.deepEqual(twice.problems.map((p) => [p.path, p.message]), [['servers[2]', 'host 10.0.0.1 is listed twice (first at [0]). Fix: remove the duplicate']]);
+    // Found by the property below: two empty maps were also reported as "host undefined is listed twice".
+    const empty = thrown(() => load({ 'config/deploy.yml': 'service: myapp\nimage: myorg/myapp\nservers: [{}, {}]\n' })) as ConfigError;
+    assert.deepEqual(empty.problems.map((p) => p.path), ['servers[0]', 'servers[1]']);
+    assert.doesNotMatch(empty.message, /undefined|twice/);
+  });
+
   it('reports a missing config file', () => {
     const err = thrown(() => load({}));
     assert.ok(err instanceof ConfigError);
