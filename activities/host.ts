@@ -4,6 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { randomBytes } from 'node:crypto';
 import * as app from '../commands/app';
 import * as audit from '../commands/audit';
+import * as engine from '../commands/engine';
 import { writeFileThen } from '../commands/files';
 import { andThen } from '../commands/remote';
 import * as images from '../commands/images';
@@ -15,7 +16,6 @@ import * as registry from '../commands/registry';
 import { openMap, openValue } from '../plan/seal';
 import { planHosts, type Plan, type RolePlan } from '../plan/types';
 import { pruneImages, pruneRole, pruneRoleAndImages, serviceImages, type PruneWhat, type ServiceImages } from './prune';
-import { pruneDanglingImages } from '../commands/prune';
 import { remote, type HostDeps, type Remote } from './remote';
 import type { AuditNote, BootResult, ContainerRef, HealthProbe, HostLook } from './results';
 
@@ -38,13 +38,12 @@ export function primaryHost(plan: Plan): string {
   return (plan.roles.find((r) => r.primary) ?? plan.roles[0])?.hosts[0] ?? planHosts(plan)[0]!;
 }
 
-async function containersOf(r: Remote, plan: Plan, role: string): Promise<app.ContainerSummary[]> {
-  return app.parseContainerList(await r.ok(app.listContainers({ service: plan.service, destination: plan.destination ?? undefined, role })));
+function containersOf(r: Remote, plan: Plan, role: string): Promise<app.ContainerSummary[]> {
+  return r.docker(engine.containers({ service: plan.service, destination: plan.destination ?? undefined, role }));
 }
 
-async function inspect(r: Remote, name: string): Promise<app.ContainerDetails | null> {
-  const res = await r.run(app.inspectContainer(name));
-  return res.code === 0 ? app.parseContainerInspect(res.stdout) : null;
+function inspect(r: Remote, name: string): Promise<app.ContainerDetails | null> {
+  return r.docker(engine.containerDetails(name));
 }
 
 async function logsOf(r: Remote, name: string): Promise<string> {
@@ -68,7 +67,7 @@ export async function login(deps: HostDeps, r: Remote, plan: Plan): Promise<void
 
 /** The `kamal` network (two steps racing to create it both succeed). */
 export async function ensureNetwork(r: Remote): Promise<void> {
-  if ((await r.run(network.inspectNetwork())).code === 0) return;
+  if (await r.docker(engine.networkExists())) return;
   const res = await r.run(network.createNetwork());
   if (res.code !== 0 && !/already exists/.test(res.stderr)) throw ApplicationFailure.retryable(`creating the ${NETWORK} network on ${r.host}: ${res.stderr.trim()}`);
 }
@@ -133,7 +132,7 @@ export function createHostActivities(deps: HostDeps) {
      */
     async rollbackTargetMissing(plan: Plan, host: string): Promise<string[]> {
       const scope = { service: plan.service, destination: plan.destination ?? undefined };
-      const names = new Set(app.parseContainerList(await on(plan, host).ok(app.listContainers(scope))).map((c) => c.name));
+      const names = new Set((await on(plan, host).docker(engine.containers(scope))).map((c) => c.name));
       return plan.roles.filter((r) => r.hosts.includes(host) && !names.has(containerName({ ...scope, role: r.name }, plan.version))).map((r) => `${host} (${r.name})`);
     },
 
@@ -142,19 +141,17 @@ export function createHostActivities(deps: HostDeps) {
      * network a container is on): one docker call, a look taken beside the lock (ensureProxy acts).
      */
     async proxyRunning(plan: Plan, host: string): Promise<boolean> {
-      const state = await on(plan, host).run(proxy.inspect());
-      if (state.code !== 0) return false;
-      const { status, onNetwork } = proxy.parseInspect(state.stdout);
-      return status === 'running' && onNetwork;
+      const state = await on(plan, host).docker(engine.proxyState());
+      return state?.status === 'running' && state.onNetwork;
     },
 
     /** The `kamal` network and a running kamal-proxy. */
     async ensureProxy(plan: Plan, host: string): Promise<void> {
       const r = on(plan, host);
       // Both looks at once: on a set-up host (most deploys) they are all this step does.
-      const [, state] = await Promise.all([ensureNetwork(r), r.run(proxy.inspect())]);
-      if (state.code === 0) {
-        if (proxy.parseInspect(state.stdout).status !== 'running') await r.ok(proxy.start());
+      const [, state] = await Promise.all([ensureNetwork(r), r.docker(engine.proxyState())]);
+      if (state) {
+        if (state.status !== 'running') await r.ok(proxy.start());
         return;
       }
       await login(deps, r, plan);
@@ -346,7 +343,7 @@ export function createHostActivities(deps: HostDeps) {
       const look = prune?.seen && Context.current().info.attempt === 1 ? prune.seen : null;
       const [all, seen] = look ? [look.role, look.service] : await Promise.all([containersOf(r, plan, roleName), prune ? serviceImages(r, plan) : null]);
       const old = all.filter((c) => c.name !== container && c.state === 'running');
-      const stops = Promise.all(old.map((c) => r.ok(app.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 })));
+      const stops = Promise.all(old.map((c) => r.docker(engine.stop(c.name, stopTimeout), { timeoutSeconds: stopTimeout + 30 })));
       if (!prune || !seen) return void (await stops);
       // Pruning waits for no stop: what is being stopped is protected with what the host ran
       // before (the retained count includes them), so only containers stopped earlier go.
@@ -356,7 +353,7 @@ export function createHostActivities(deps: HostDeps) {
       await Promise.all([
         stops,
         pruneRoleAndImages(r, stopped, seen, Math.max(0, plan.retainContainers - protect.length), protect),
-        r.ok(pruneDanglingImages({ service: plan.service })),
+        r.docker(engine.pruneDanglingImages({ service: plan.service })),
       ]);
     },
 

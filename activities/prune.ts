@@ -1,5 +1,6 @@
 // Prune on a host: keep the newest `retain_containers` stopped containers of a role (so
 // rollback to each works) and the images they use; remove the rest.
+import * as engine from '../commands/engine';
 import * as prune from '../commands/prune';
 import type { ContainerSummary } from '../commands/app';
 import { thenTry } from '../commands/remote';
@@ -23,8 +24,8 @@ export interface ServiceImages {
 
 export async function serviceImages(r: Remote, plan: Plan): Promise<ServiceImages> {
   const scope = { service: plan.service };
-  const [images, containers] = await Promise.all([r.ok(prune.listServiceImages(scope)), r.ok(prune.listServiceContainers(scope))]);
-  return { images: prune.parseImageList(images), containers: prune.parseServiceContainers(containers) };
+  const [images, containers] = await Promise.all([r.docker(engine.serviceImages(scope)), r.docker(engine.serviceContainers(scope))]);
+  return { images, containers };
 }
 
 /** The tagged images no container uses once the `removed` containers are gone. */
@@ -47,5 +48,5 @@ export async function pruneRoleAndImages(r: Remote, containers: readonly Contain
 export async function pruneImages(r: Remote, plan: Plan): Promise<void> {
   const images = unusedImages(await serviceImages(r, plan));
   if (images.length) await r.run(prune.removeImages(images));
-  await r.ok(prune.pruneDanglingImages({ service: plan.service }));
+  await r.docker(engine.pruneDanglingImages({ service: plan.service }));
 }

@@ -1,6 +1,7 @@
 // How activities reach a host: the worker's SSH pool, with failures mapped to Temporal's
 // retry semantics (network trouble retries; bad keys, changed host keys and bad input don't).
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { DockerCallError, type DockerCall } from '../commands/engine';
 import { SshCommandError, SshError, isRetryable } from '../ssh/errors';
 import type { SshPool } from '../ssh/pool';
 import type { Plan } from '../plan/types';
@@ -24,6 +25,8 @@ export interface Remote {
   /** Runs argv and fails the activity on a non-zero exit. */
   ok(argv: readonly string[], options?: RunOptions): Promise<string>;
   upload(path: string, content: string, mode: number): Promise<void>;
+  /** One call to the host's Docker engine: over its API where the pool reaches it, else the docker CLI; the same answer either way. */
+  docker<T>(call: DockerCall<T>, options?: Pick<RunOptions, 'timeoutSeconds'>): Promise<T>;
 }
 
 export function targetOf(plan: Plan, host: string): SshTarget {
@@ -59,6 +62,20 @@ export function remote(deps: HostDeps, plan: Plan, host: string): Remote {
         (r) => r.stdout,
       ),
     upload: (path, content, mode) => wrap(() => withHeartbeat(() => deps.pool.upload(target, path, content, mode))),
+    docker: (call, o = {}) =>
+      wrap(() =>
+        withHeartbeat(async () => {
+          const timeoutSeconds = o.timeoutSeconds ?? 120;
+          try {
+            // The API call gets the CLI's grace too (exec.ts gives up 10 s after the remote timeout).
+            const reply = await deps.pool.engine(target, call.api, (timeoutSeconds + 10) * 1000);
+            return reply ? call.fromApi(reply) : call.fromCli(await deps.pool.exec(target, call.cli, { timeoutSeconds }));
+          } catch (err) {
+            if (err instanceof DockerCallError) throw ApplicationFailure.retryable(`${call.what} on ${host} failed: ${err.message}`, 'DockerFailed');
+            throw err;
+          }
+        }),
+      ),
   };
 }
 

@@ -146,13 +146,17 @@ const PS_FORMAT =
   '"role":{{json (.Label "role")}},"destination":{{json (.Label "destination")}},' +
   `"deployId":{{json (.Label "${DEPLOY_ID_LABEL}")}}}`;
 
-export function filterArgs(f: ContainerFilter): string[] {
+/** The filter as Docker takes it: values by kind, e.g. {label: ['service=app'], status: ['running']}. */
+export function containerFilters(f: ContainerFilter): Record<string, string[]> {
   assertNamePart('service', f.service);
-  const filters = [`label=service=${f.service}`];
-  if (!f.allDestinations) filters.push(`label=destination=${f.destination ?? ''}`);
-  if (f.role !== undefined) filters.push(`label=role=${f.role}`);
-  for (const s of f.statuses ?? []) filters.push(`status=${s}`);
-  return filters.flatMap((x) => ['--filter', x]);
+  const label = [`service=${f.service}`];
+  if (!f.allDestinations) label.push(`destination=${f.destination ?? ''}`);
+  if (f.role !== undefined) label.push(`role=${f.role}`);
+  return f.statuses?.length ? { label, status: [...f.statuses] } : { label };
+}
+
+export function filterArgs(f: ContainerFilter): string[] {
+  return Object.entries(containerFilters(f)).flatMap(([kind, values]) => values.flatMap((v) => ['--filter', `${kind}=${v}`]));
 }
 
 /** All containers (any state) matching the filter, newest first, one JSON line each. */

@@ -103,6 +103,17 @@ export class Connection {
     });
   }
 
+  /** A channel to a unix socket on the host (sshd connects to it as the logged-in user). */
+  streamLocal(socketPath: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.client.openssh_forwardOutStreamLocal(socketPath, (err, channel) => (err ? reject(err) : resolve(channel)));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  }
+
   sftp(): Promise<SFTPWrapper> {
     return new Promise((resolve, reject) => {
       try {

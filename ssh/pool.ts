@@ -2,10 +2,12 @@
 // beyond the bound), connection starts bounded across hosts, transparent reconnect, idle close.
 // Nothing here logs argv, stdin or output.
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import { engineEndpoint, parseEngineEndpoint, type EngineReply, type EngineRequest } from '../commands/engine';
 import { bounded } from '../commands/remote';
 import { shellJoin } from '../commands/shell';
 import { Connection, openConnection } from './connection';
 import { SshCommandError, SshError } from './errors';
+import { exchange } from './engine';
 import { runChannel, type ExecOptions, type ExecResult } from './exec';
 import { KnownHosts } from './known-hosts';
 import { abortError, Semaphore } from './semaphore';
@@ -50,6 +52,8 @@ const NOT_CONNECTED = /Not connected|No response from server/i;
 // has seen its channel close: when many end at once, the freed slots' opens can come too early.
 const SESSION_REFUSED = /Channel open failure/i;
 const REFUSED_RETRIES = 40;
+/** RFC 4254's reason code for a channel the server's configuration does not permit. */
+const OPEN_ADMINISTRATIVELY_PROHIBITED = 1;
 
 export class SshPool {
   private readonly hosts = new Map<string, HostState>();
@@ -62,6 +66,8 @@ export class SshPool {
   private readonly keepaliveCountMax: number;
   private connectionsOpened = 0;
   private closed = false;
+  /** Per connection: the socket of the engine the host's docker CLI uses, or null for "use the CLI". */
+  private readonly engineSockets = new WeakMap<Connection, Promise<string | null>>();
 
   constructor(opts: SshPoolOptions) {
     this.knownHosts = new KnownHosts(opts.knownHostsFile);
@@ -99,6 +105,43 @@ export class SshPool {
       holdUntil(new Promise((resolve) => channel.once('close', () => resolve())));
       return channel;
     });
+  }
+
+  /**
+   * One Docker Engine API request, to the socket of the engine the host's docker CLI talks to
+   * (its current context, asked once per connection). Null when that engine cannot be reached
+   * this way (a tcp:// or ssh:// endpoint, a docker without contexts, sshd refusing to forward
+   * to the socket): the caller runs the docker CLI instead, which is then the only way used on
+   * this connection.
+   */
+  async engine(target: SshTarget, req: EngineRequest, timeoutMs: number): Promise<EngineReply | null> {
+    if (this.closed) throw new Error('SshPool is closed');
+    const conn = await this.connection(target, this.hostState(target));
+    const socket = await this.engineSocket(target, conn);
+    if (!socket) return null;
+    return this.withSession(target, undefined, async () => {
+      let channel: ClientChannel;
+      try {
+        channel = await conn.streamLocal(socket);
+      } catch (err) {
+        // Forwarding not allowed (sshd's AllowStreamLocalForwarding, DisableForwarding): the CLI
+        // from now on. The socket absent or refused (dockerd restarting, its permissions), or the
+        // connection gone: the CLI this once, which says what is wrong, as it always has.
+        if ((err as { reason?: unknown }).reason === OPEN_ADMINISTRATIVELY_PROHIBITED) this.engineSockets.set(conn, Promise.resolve(null));
+        return null;
+      }
+      return exchange(conn, channel, req, timeoutMs);
+    });
+  }
+
+  private engineSocket(target: SshTarget, conn: Connection): Promise<string | null> {
+    let socket = this.engineSockets.get(conn);
+    if (!socket) {
+      socket = this.exec(target, engineEndpoint(), { timeoutSeconds: 30 }).then((r) => (r.code === 0 ? parseEngineEndpoint(r.stdout) : null));
+      this.engineSockets.set(conn, socket);
+      socket.catch(() => this.engineSockets.delete(conn));
+    }
+    return socket;
   }
 
   /** Like exec, but a non-zero exit throws SshCommandError (host, short command, stderr tail). */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as app from '../../../commands/app';
 import * as audit from '../../../commands/audit';
 import * as builder from '../../../commands/builder';
+import * as engine from '../../../commands/engine';
 import * as files from '../../../commands/files';
 import * as images from '../../../commands/images';
 import * as lock from '../../../commands/lock';
@@ -83,6 +84,7 @@ const calls: Record<string, () => Out> = {
   'app.remove': () => app.remove(name),
   'app.forceRemove': () => app.forceRemove(name),
   'app.rename': () => app.rename(name, naming.replacedName(name, 'ab12')),
+  'app.containerFilters': () => app.containerFilters(scope),
   'app.filterArgs': () => app.filterArgs(scope),
   'app.listContainers': () => app.listContainers(scope),
   'app.parseContainerList': () => app.parseContainerList(''),
@@ -109,6 +111,21 @@ const calls: Record<string, () => Out> = {
   'builder.buildxRemove': () => builder.buildxRemove('sextant-local-docker-container'),
   'builder.buildxInspect': () => builder.buildxInspect('sextant-local-docker-container'),
   'builder.dialStdio': () => builder.dialStdio(),
+  'engine.DockerCallError': () => new engine.DockerCallError('refused').message,
+  'engine.engineEndpoint': () => engine.engineEndpoint(),
+  'engine.parseEngineEndpoint': () => engine.parseEngineEndpoint('unix:///var/run/docker.sock'),
+  'engine.cliTime': () => engine.cliTime(0),
+  'engine.summaryFromApi': () => engine.summaryFromApi({}),
+  'engine.containers': () => engine.containers(scope),
+  'engine.serviceContainers': () => engine.serviceContainers(scope),
+  'engine.imagesFromApi': () => engine.imagesFromApi({}),
+  'engine.serviceImages': () => engine.serviceImages(scope),
+  'engine.detailsFromApi': () => engine.detailsFromApi({}),
+  'engine.containerDetails': () => engine.containerDetails(name),
+  'engine.proxyState': () => engine.proxyState(),
+  'engine.networkExists': () => engine.networkExists(),
+  'engine.stop': () => engine.stop(name, 10),
+  'engine.pruneDanglingImages': () => engine.pruneDanglingImages(scope),
   'files.writeFile': () => files.writeFile('.kamal/x', 'content'),
   'files.writeFileThen': () => files.writeFileThen(files.writeFile('.kamal/x', 'content'), ['docker', 'ps']),
   'files.appendLineOnce': () => files.appendLineOnce('.kamal/x', 'content'),
@@ -198,7 +215,7 @@ const calls: Record<string, () => Out> = {
   'traefik.switchToProxy': () => traefik.switchToProxy(),
 };
 
-const modules: Record<string, Record<string, unknown>> = { accessory, app, audit, builder, files, images, lock, logs, naming, network, options, proxy, prune, registry, remote, server, shell, timestamp, traefik };
+const modules: Record<string, Record<string, unknown>> = { accessory, app, audit, builder, engine, files, images, lock, logs, naming, network, options, proxy, prune, registry, remote, server, shell, timestamp, traefik };
 
 describe('commands: secrets never reach argv', () => {
   it('every exported function is exercised here', () => {
