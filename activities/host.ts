@@ -239,9 +239,10 @@ export function createHostActivities(deps: HostDeps) {
       const moved = andThen(app.rename(name, renamed), boot);
       if (plan.kind === 'rollback' && Context.current().info.attempt === 1) {
         // The rollback's first step found the version's container holding the name on every
-        // host, so the first attempt renames it and boots in one round trip, while the host
-        // lists. Gone since, the rename fails, and the retry looks first.
-        const [listed, res] = await Promise.all([looks(), r.run(moved.argv, { stdin: moved.stdin })]);
+        // host, so the first attempt renames it (over the engine's API: no docker process) and
+        // boots, while the host lists. Gone since, the rename fails, and the retry looks first.
+        const renameThenBoot = async () => (await r.docker(engine.rename(name, renamed)), r.run(boot.argv, { stdin: boot.stdin }));
+        const [listed, res] = await Promise.all([looks(), renameThenBoot()]);
         if (res.code !== 0) throw ApplicationFailure.retryable(`starting ${name} on ${host} failed: ${res.stderr.trim()}`, 'BootFailed');
         // The rename succeeded, so a list shows the container that held the name under one of its
         // names; one taken mid-rename may miss it (or show it under an odd name): then look again.

@@ -250,6 +250,12 @@ export function stop(name: string, timeoutSeconds: number): DockerCall<void> {
   return action(`stopping ${name}`, cli, `/containers/${name}/stop?${query({ t: String(timeoutSeconds) })}`);
 }
 
+/** app.rename: fails when `from` is gone or `to` is taken. */
+export function rename(from: string, to: string): DockerCall<void> {
+  const cli = app.rename(from, to); // checks both names
+  return action(`renaming ${from} to ${to}`, cli, `/containers/${from}/rename?${query({ name: to })}`);
+}
+
 /** prune.pruneDanglingImages: the service's untagged images no container uses. */
 export function pruneDanglingImages(scope: Pick<ServiceScope, 'service'>): DockerCall<void> {
   const cli = prune.pruneDanglingImages(scope);

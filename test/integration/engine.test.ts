@@ -105,4 +105,18 @@ describe('Docker Engine API calls (lab host)', function () {
     assert.ok(errorOf(() => missing.fromCli({ code: 1, stdout: '', stderr: 'Error response from daemon: No such container' })) instanceof engine.DockerCallError);
     await same(engine.pruneDanglingImages({ service: project.service }));
   });
+
+  it('renames as `docker rename` does', async () => {
+    const old = `${project.service}-web-v1`;
+    const away = `${old}_replaced_0a1b2c3d`;
+    assert.equal((await pool.engine(target, engine.rename(old, away).api, 30_000))?.status, 204);
+    assert.equal(sh(`docker inspect --format '{{.Name}}' ${away}`).trim(), `/${away}`);
+    // Back under its own name by the CLI form; then the name it left is free again, and a second
+    // rename of a container that is gone fails both ways.
+    await pool.execOrThrow(target, engine.rename(away, old).cli);
+    const gone = engine.rename(away, old);
+    const { api, cli } = { api: await pool.engine(target, gone.api, 30_000), cli: await pool.exec(target, gone.cli) };
+    assert.ok(errorOf(() => gone.fromApi(api!)) instanceof engine.DockerCallError);
+    assert.ok(errorOf(() => gone.fromCli(cli)) instanceof engine.DockerCallError);
+  });
 });

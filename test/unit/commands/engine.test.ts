@@ -137,6 +137,16 @@ describe('commands/engine', () => {
     assert.throws(() => engine.stop('app', -1), /whole number/);
   });
 
+  it('renames as `docker rename` does: a missing container or a taken name is an error', () => {
+    const call = engine.rename('app-web-v1', 'app-web-v1_replaced_ab12');
+    assert.deepEqual(call.cli, ['docker', 'rename', 'app-web-v1', 'app-web-v1_replaced_ab12']);
+    assert.deepEqual(call.api, { method: 'POST', path: '/containers/app-web-v1/rename?name=app-web-v1_replaced_ab12' });
+    assert.equal(call.fromApi(ok('', 204)), undefined);
+    assert.throws(() => call.fromApi(ok({ message: 'No such container: app-web-v1' }, 404)), /No such container/);
+    assert.throws(() => call.fromApi(ok({ message: 'Conflict. The container name "/app-web-v1_replaced_ab12" is already in use' }, 409)), /already in use/);
+    assert.throws(() => engine.rename('app-web-v1', '../x'), /invalid container name/);
+  });
+
   it("prunes the service's dangling images as `docker image prune` does", () => {
     const call = engine.pruneDanglingImages({ service: 'app' });
     assert.deepEqual(call.cli, prune.pruneDanglingImages({ service: 'app' }));

@@ -125,6 +125,7 @@ const calls: Record<string, () => Out> = {
   'engine.proxyState': () => engine.proxyState(),
   'engine.networkExists': () => engine.networkExists(),
   'engine.stop': () => engine.stop(name, 10),
+  'engine.rename': () => engine.rename(name, naming.replacedName(name, 'ab12')),
   'engine.pruneDanglingImages': () => engine.pruneDanglingImages(scope),
   'files.writeFile': () => files.writeFile('.kamal/x', 'content'),
   'files.writeFileThen': () => files.writeFileThen(files.writeFile('.kamal/x', 'content'), ['docker', 'ps']),
