@@ -73,3 +73,12 @@ export function cpuTicks(pid: number): number | null {
     return null;
   }
 }
+
+/** The machine's CPU time so far (all cores, /proc/stat), to tell how busy it was between two reads. */
+export function machineCpu(): { busy: number; total: number; busyShareSince(earlier: { busy: number; total: number }): number } {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  // idle and iowait are the only ticks a core was not working
+  const busy = total - ticks[3]! - (ticks[4] ?? 0);
+  return { busy, total, busyShareSince: (e) => Math.round((100 * (busy - e.busy)) / Math.max(1, total - e.total)) };
+}

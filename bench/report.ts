@@ -6,7 +6,7 @@ import type { Summary } from './stats';
 export interface Row {
   section: string;
   measure: string;
-  unit: 'ms' | 's' | 'MB' | 'count' | 'requests';
+  unit: 'ms' | 's' | 'MB' | 'count' | 'requests' | '%';
   summary: Summary;
   /** The floor this figure is judged against, measured in the same run. */
   floor?: Summary;

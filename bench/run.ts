@@ -9,7 +9,7 @@ import { repoRoot } from '../test/support/lab';
 import { BenchApp } from './bench-project';
 import { profileDeploy, profileRollback, type ProfileLine } from './profile';
 import { renderReport, type Row } from './report';
-import { cliStart, deploysAndRollbacks, embeddedTemporal, resources, underLoad, type BenchSettings } from './sections';
+import { PACED_PER_SECOND, cliStart, deploysAndRollbacks, embeddedTemporal, resources, underLoad, type BenchSettings } from './sections';
 
 const list = (value: string | undefined, fallback: string) => (value || fallback).split(',').map(Number).filter((n) => n > 0);
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     notes: [
       'Floor: plain OpenSSH from this machine to every host in parallel: `docker pull` of a prebuilt image with one new top layer, `docker run`, poll `/up` until it answers.',
       'Deploy: `sextant deploy --skip-push --version V` of a new version with one new top layer, all hosts at once (no boot.limit), the whole command as a user runs it (bin/sextant, which hands it to the agent\'s warm CLI process when one waits), through the kamal-proxy switch; `/version` is checked on every host after each run.',
-      'Under load: one request in flight per host without pause, 3 s of steady state before each deploy or rollback. "During the switch" is from the first switchProxy to the last old container stopped, read from the workflow history; the whole CLI run (its own start on the same cores, the pull, the boot) is reported beside it.',
+      `Under load: two loads in turn. Closed loop: one request in flight per host without pause, which by itself keeps the cores busy (the generator, kamal-proxy and the app's CGI: the rows "machine CPU busy"), so the deploy's own work on those cores (Docker's exec, start and stop, Temporal, the worker) shows in every request's latency. Paced: ${PACED_PER_SECOND} requests per second per host, sent on schedule whatever the answers, which leaves the cores room and so shows what the switch itself does to requests. 3 s of steady state before each deploy or rollback. "During the switch" is from the first switchProxy to the last old container stopped, read from the workflow history; the whole CLI run (its own start on the same cores, the pull, the boot) is reported beside it.`,
       'Profile: the critical path of one deploy and of one rollback, from their workflow histories: walking back from the completion, each workflow task waited for the last step completed before it. Steps beside the path (the lock while hosts pull, an audit line while a host switches) are not in it; the lines add up to the wall time.',
     ],
   });

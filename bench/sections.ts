@@ -9,7 +9,7 @@ import { serviceWorkflowId } from '../workflows/batches';
 import { BenchApp } from './bench-project';
 import { switchWindow } from './profile';
 import { floorRun } from './floor';
-import { sampleRss, SshConnectionCounter } from './probes';
+import { machineCpu, sampleRss, SshConnectionCounter } from './probes';
 import type { Row } from './report';
 import { percentile, summarize, timed, type Summary } from './stats';
 
@@ -171,12 +171,27 @@ export async function embeddedTemporal(runs: number): Promise<Row[]> {
 }
 
 /** Section 6: requests served, failures and latency during the switch vs steady state. */
+/** Requests per second per host of the paced (open-loop) load. */
+export const PACED_PER_SECOND = 50;
+
+/**
+ * Section 6, twice: under a closed-loop load (a request in flight per host without pause, which
+ * by itself keeps the lab's cores busy, so any work of the deploy on them shows in its latency)
+ * and under a paced one (PACED_PER_SECOND per host, open loop), which leaves the cores
+ * room and so shows what the switch itself does to requests.
+ */
 export async function underLoad(app: BenchApp, runs: number): Promise<Row[]> {
+  return [...(await underLoadOf(app, runs, {})), ...(await underLoadOf(app, runs, { perSecond: PACED_PER_SECOND }))];
+}
+
+async function underLoadOf(app: BenchApp, runs: number, pace: { perSecond?: number }): Promise<Row[]> {
   const hosts = app.useHosts(2);
+  const load = pace.perSecond ? `paced, ${pace.perSecond}/s per host` : 'closed loop';
   const measure = async (what: 'deploy' | 'rollback'): Promise<Row[]> => {
     const steady: number[] = [];
     const during: number[] = [];
     const switching: number[] = [];
+    const busy: number[] = [];
     let served = 0;
     let failures = 0;
     for (let i = 0; i < runs; i++) {
@@ -187,13 +202,16 @@ export async function underLoad(app: BenchApp, runs: number): Promise<Row[]> {
         await app.sextant(['deploy', '--skip-push', '--version', app.nextVersion()]);
       }
       await app.settle();
-      const load = startLoad(app.urls(hosts), 300, { Host: app.hostName });
-      await new Promise((r) => setTimeout(r, 3000));
+      const requests = startLoad(app.urls(hosts), 300, { Host: app.hostName }, pace);
+      await new Promise((r) => setTimeout(r, 1000));
+      const idleBefore = machineCpu();
+      await new Promise((r) => setTimeout(r, 2000));
+      busy.push(machineCpu().busyShareSince(idleBefore));
       const from = Date.now();
       await app.sextant(what === 'deploy' ? ['deploy', '--skip-push', '--version', target] : ['rollback', target]);
       const to = Date.now();
       await new Promise((r) => setTimeout(r, 500));
-      const report = await load.stop();
+      const report = await requests.stop();
       const window = await switchWindow(app);
       split(report, from, to, steady, during);
       split(report, window.from, window.to, [], switching);
@@ -205,13 +223,14 @@ export async function underLoad(app: BenchApp, runs: number): Promise<Row[]> {
     const p99Steady = p(steady, 99);
     const p99Switching = p(switching, 99);
     return [
-      { section: '6. under load', measure: `${what}: requests served (2 hosts, ${runs} runs)`, unit: 'requests', summary: { runs, median: served, min: served, max: served } },
-      { section: '6. under load', measure: `${what}: failed requests`, unit: 'requests', summary: { runs, median: failures, min: failures, max: failures }, target: '0', met: failures === 0 },
-      { section: '6. under load', measure: `${what}: p50 latency, steady state (runs = requests)`, unit: 'ms', summary: p(steady, 50) },
-      { section: '6. under load', measure: `${what}: p50 latency during the switch`, unit: 'ms', summary: p(switching, 50) },
-      { section: '6. under load', measure: `${what}: p99 latency, steady state`, unit: 'ms', summary: p99Steady },
-      { section: '6. under load', measure: `${what}: p99 latency during the switch (first switchProxy to last old container stopped)`, unit: 'ms', summary: p99Switching, floor: p99Steady, target: '≤ 2× steady p99', met: p99Switching.median <= 2 * p99Steady.median },
-      { section: '6. under load', measure: `${what}: p99 latency during the whole CLI run (its start and the boot included)`, unit: 'ms', summary: p(during, 99), floor: p99Steady },
+      { section: '6. under load', measure: `${what} (${load}): requests served (2 hosts, ${runs} runs)`, unit: 'requests', summary: { runs, median: served, min: served, max: served } },
+      { section: '6. under load', measure: `${what} (${load}): failed requests`, unit: 'requests', summary: { runs, median: failures, min: failures, max: failures }, target: '0', met: failures === 0 },
+      { section: '6. under load', measure: `${what} (${load}): machine CPU busy, steady state (all cores)`, unit: '%', summary: summarize(busy) },
+      { section: '6. under load', measure: `${what} (${load}): p50 latency, steady state (runs = requests)`, unit: 'ms', summary: p(steady, 50) },
+      { section: '6. under load', measure: `${what} (${load}): p50 latency during the switch`, unit: 'ms', summary: p(switching, 50) },
+      { section: '6. under load', measure: `${what} (${load}): p99 latency, steady state`, unit: 'ms', summary: p99Steady },
+      { section: '6. under load', measure: `${what} (${load}): p99 latency during the switch (first switchProxy to last old container stopped)`, unit: 'ms', summary: p99Switching, floor: p99Steady, target: '≤ 2× steady p99', met: p99Switching.median <= 2 * p99Steady.median },
+      { section: '6. under load', measure: `${what} (${load}): p99 latency during the whole CLI run (its start and the boot included)`, unit: 'ms', summary: p(during, 99), floor: p99Steady },
     ];
   };
   return [...(await measure('deploy')), ...(await measure('rollback'))];

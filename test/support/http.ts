@@ -33,10 +33,12 @@ export interface LoadReport {
 }
 
 /**
- * Sends requests to every URL without pause (one in flight per URL) until stopped.
+ * Sends requests to every URL until stopped: one in flight per URL without pause (closed loop,
+ * as fast as they are answered), or with `perSecond`, that many per URL each second on schedule
+ * whatever the answers (open loop: a slow answer does not slow the sending).
  * Bounded: stops by itself after `maxSeconds`.
  */
-export function startLoad(urls: string[], maxSeconds = 600, headers: Record<string, string> = {}): { stop(): Promise<LoadReport> } {
+export function startLoad(urls: string[], maxSeconds = 600, headers: Record<string, string> = {}, pace: { perSecond?: number } = {}): { stop(): Promise<LoadReport> } {
   const report: LoadReport = { total: 0, failures: 0, failureSamples: [], bodies: {}, latenciesMs: [], startedAtMs: [], failureSpans: {}, answeredByUrl: {} };
   const failed = (url: string, sentAt: number, why: string) => {
     const failedAt = Date.now();
@@ -44,29 +46,44 @@ export function startLoad(urls: string[], maxSeconds = 600, headers: Record<stri
     (report.failureSpans[url] ??= []).push({ sentAt, failedAt });
     if (report.failureSamples.length < 10) report.failureSamples.push(`${url}: ${why}`);
   };
+  const send = async (url: string) => {
+    const started = Date.now();
+    try {
+      const res = await get(url, 10000, headers);
+      report.total++;
+      report.latenciesMs.push(Date.now() - started);
+      report.startedAtMs.push(started);
+      if (res.status !== 200) {
+        failed(url, started, `HTTP ${res.status} ${res.body.slice(0, 100)}`);
+      } else {
+        (report.answeredByUrl[url] ??= []).push(started);
+        const key = res.body.trim();
+        report.bodies[key] = (report.bodies[key] ?? 0) + 1;
+      }
+    } catch (err) {
+      report.total++;
+      failed(url, started, (err as Error).message);
+      if (!pace.perSecond) await new Promise((r) => setTimeout(r, 20)); // a refused connection fails at once: don't spin
+    }
+  };
   let running = true;
   const deadline = Date.now() + maxSeconds * 1000;
+  const live = () => running && Date.now() < deadline;
   const loops = urls.map(async (url) => {
-    while (running && Date.now() < deadline) {
-      const started = Date.now();
-      try {
-        const res = await get(url, 10000, headers);
-        report.total++;
-        report.latenciesMs.push(Date.now() - started);
-        report.startedAtMs.push(started);
-        if (res.status !== 200) {
-          failed(url, started, `HTTP ${res.status} ${res.body.slice(0, 100)}`);
-        } else {
-          (report.answeredByUrl[url] ??= []).push(started);
-          const key = res.body.trim();
-          report.bodies[key] = (report.bodies[key] ?? 0) + 1;
-        }
-      } catch (err) {
-        report.total++;
-        failed(url, started, (err as Error).message);
-        await new Promise((r) => setTimeout(r, 20)); // a refused connection fails at once: don't spin
-      }
+    if (!pace.perSecond) {
+      while (live()) await send(url);
+      return;
     }
+    // On a schedule from the start, so a late timer does not lower the rate.
+    const inFlight = new Set<Promise<void>>();
+    const every = 1000 / pace.perSecond;
+    const start = Date.now();
+    for (let i = 0; live(); i++) {
+      const p = send(url).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      await new Promise((r) => setTimeout(r, Math.max(0, start + (i + 1) * every - Date.now())));
+    }
+    await Promise.all(inFlight);
   });
   return {
     async stop() {
