@@ -289,14 +289,14 @@ export function createHostActivities(deps: HostDeps) {
       const route = roleOf(plan, roleName).proxy;
       if (!route) return;
       const { appPort, ...flags } = route;
-      const res = await r.run(
-        proxy.deploy({
+      const res = await r.dockerExec(
+        engine.execOf(proxy.deploy({
           ...flags,
           service: proxyServiceName(scopeOf(plan, roleName)),
           target: `${container}:${appPort}`,
           deployTimeoutSeconds: plan.deployTimeout,
           drainTimeoutSeconds: plan.drainTimeout,
-        }),
+        })),
         { timeoutSeconds: plan.deployTimeout + plan.drainTimeout + 30 },
       );
       if (res.code === 0) return;

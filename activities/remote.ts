@@ -1,7 +1,7 @@
 // How activities reach a host: the worker's SSH pool, with failures mapped to Temporal's
 // retry semantics (network trouble retries; bad keys, changed host keys and bad input don't).
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { DockerCallError, type DockerCall } from '../commands/engine';
+import { DockerCallError, type DockerCall, type EngineReply, type EngineRequest, type ExecCall } from '../commands/engine';
 import { SshCommandError, SshError, isRetryable } from '../ssh/errors';
 import type { SshPool } from '../ssh/pool';
 import type { Plan } from '../plan/types';
@@ -27,6 +27,8 @@ export interface Remote {
   upload(path: string, content: string, mode: number): Promise<void>;
   /** One call to the host's Docker engine: over its API where the pool reaches it, else the docker CLI; the same answer either way. */
   docker<T>(call: DockerCall<T>, options?: Pick<RunOptions, 'timeoutSeconds'>): Promise<T>;
+  /** A plain `docker exec`, over the engine's API where the pool reaches it: the same exit code and output as the CLI's. */
+  dockerExec(call: ExecCall, options?: Pick<RunOptions, 'timeoutSeconds'>): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 export function targetOf(plan: Plan, host: string): SshTarget {
@@ -53,6 +55,12 @@ export function remote(deps: HostDeps, plan: Plan, host: string): Remote {
       if (beat) clearInterval(beat);
     }
   };
+  /** An engine request that must be answered (the exec is under way), with the CLI's grace. */
+  const engineOf = async (req: EngineRequest, timeoutSeconds: number): Promise<EngineReply> => {
+    const reply = await deps.pool.engine(target, req, (timeoutSeconds + 10) * 1000);
+    if (!reply) throw new DockerCallError('the engine\'s socket stopped answering');
+    return reply;
+  };
   return {
     host,
     run: (argv, o = {}) =>
@@ -72,6 +80,28 @@ export function remote(deps: HostDeps, plan: Plan, host: string): Remote {
             return reply ? call.fromApi(reply) : call.fromCli(await deps.pool.exec(target, call.cli, { timeoutSeconds }));
           } catch (err) {
             if (err instanceof DockerCallError) throw ApplicationFailure.retryable(`${call.what} on ${host} failed: ${err.message}`, 'DockerFailed');
+            throw err;
+          }
+        }),
+      ),
+    dockerExec: (call, o = {}) =>
+      wrap(() =>
+        withHeartbeat(async () => {
+          const timeoutSeconds = o.timeoutSeconds ?? 120;
+          const created = await deps.pool.engine(target, call.create, (timeoutSeconds + 10) * 1000);
+          if (!created) return deps.pool.exec(target, call.cli, { timeoutSeconds });
+          try {
+            const id = call.createdId(created);
+            const { stdout, stderr } = call.output(await engineOf(call.start(id), timeoutSeconds));
+            for (let look = 0; ; look++) {
+              const code = call.exitCode(await engineOf(call.inspect(id), 30));
+              if (code !== null) return { code, stdout, stderr };
+              if (look === 100) throw new DockerCallError(`${call.what}: its output ended but the engine still counts it as running`);
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          } catch (err) {
+            // As the CLI reports the engine refusing (no such container, not running): exit code 1.
+            if (err instanceof DockerCallError) return { code: 1, stdout: '', stderr: `Error response from daemon: ${err.message}` };
             throw err;
           }
         }),

@@ -4,7 +4,7 @@
 // the same (for hosts whose engine cannot be reached that way). Each call parses both replies
 // into the same value; the tests hold the two to it against a real engine.
 import * as app from './app';
-import { DEPLOY_ID_LABEL, NETWORK, PROXY_CONTAINER, type ServiceScope } from './naming';
+import { DEPLOY_ID_LABEL, NETWORK, PROXY_CONTAINER, assertNamePart, type ServiceScope } from './naming';
 import * as prune from './prune';
 import type { ProxyState } from './proxy';
 import * as proxy from './proxy';
@@ -14,11 +14,18 @@ export interface EngineRequest {
   method: 'GET' | 'POST';
   /** Unversioned (the engine's own API version): the fields read here are in every version. */
   path: string;
+  /** JSON. */
+  body?: string;
+  /** The reply is a command's output in Docker's multiplexed stream (an exec's start). */
+  output?: true;
 }
 
 export interface EngineReply {
   status: number;
+  /** With `output` and a 2xx status: the command's stdout. */
   body: string;
+  /** With `output` and a 2xx status: the command's stderr. */
+  stderr?: string;
 }
 
 export interface CliReply {
@@ -261,4 +268,58 @@ export function pruneDanglingImages(scope: Pick<ServiceScope, 'service'>): Docke
   const cli = prune.pruneDanglingImages(scope);
   const path = `/images/prune?${query({ filters: JSON.stringify({ dangling: ['true'], label: [`service=${scope.service}`] }) })}`;
   return action('removing the service\'s dangling images', cli, path);
+}
+
+/**
+ * `docker exec CONTAINER CMD…` (no options) as the API runs it: create the exec, start it
+ * attached (its output comes back multiplexed), then read its exit code.
+ */
+export interface ExecCall {
+  what: string;
+  cli: string[];
+  create: EngineRequest;
+  createdId(reply: EngineReply): string;
+  start(id: string): EngineRequest;
+  output(reply: EngineReply): { stdout: string; stderr: string };
+  inspect(id: string): EngineRequest;
+  /** Null while the engine still counts the command as running (its output can end a moment before). */
+  exitCode(reply: EngineReply): number | null;
+}
+
+/** The API form of a plain `docker exec` argv, such as commands/proxy.ts builds for kamal-proxy. */
+export function execOf(cli: string[]): ExecCall {
+  const [docker, exec, container = '', ...cmd] = cli;
+  if (docker !== 'docker' || exec !== 'exec' || container.startsWith('-') || !cmd.length) throw new Error(`not a plain docker exec: ${cli.slice(0, 4).join(' ')}`);
+  assertNamePart('container', container);
+  return {
+    what: `running ${cmd[0]} in ${container}`,
+    cli,
+    create: { method: 'POST', path: `/containers/${container}/exec`, body: JSON.stringify({ AttachStdout: true, AttachStderr: true, Cmd: cmd }) },
+    createdId: (r) => {
+      const id = json<{ Id?: unknown }>(r).Id;
+      if (typeof id !== 'string' || !/^[0-9a-f]+$/.test(id)) throw new DockerCallError(`the engine gave no exec ID: ${r.body.slice(0, 200)}`);
+      return id;
+    },
+    start: (id) => ({ method: 'POST', path: `/exec/${id}/start`, body: JSON.stringify({ Detach: false, Tty: false }), output: true }),
+    output: (r) => (accepted(r), { stdout: r.body, stderr: r.stderr ?? '' }),
+    inspect: (id) => ({ method: 'GET', path: `/exec/${id}/json` }),
+    exitCode: (r) => {
+      const o = json<{ Running?: unknown; ExitCode?: unknown }>(r);
+      return o.Running === true || typeof o.ExitCode !== 'number' ? null : o.ExitCode;
+    },
+  };
+}
+
+/** Docker's multiplexed stream: frames of [stream (1 stdout, 2 stderr), 0, 0, 0, length (uint32, big-endian)], then that many bytes. */
+export function demultiplex(raw: Buffer): { stdout: string; stderr: string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= raw.length) {
+    const length = raw.readUInt32BE(at + 4);
+    const payload = raw.subarray(at + 8, at + 8 + length);
+    (raw[at] === 2 ? err : out).push(payload);
+    at += 8 + length;
+  }
+  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }

@@ -3,7 +3,7 @@
 // on the channel, one request, then the channel is closed.
 import { request } from 'node:http';
 import type { ClientChannel } from 'ssh2';
-import type { EngineReply, EngineRequest } from '../commands/engine';
+import { demultiplex, type EngineReply, type EngineRequest } from '../commands/engine';
 import type { Connection } from './connection';
 import { SshError } from './errors';
 
@@ -15,13 +15,26 @@ export function exchange(conn: Connection, channel: ClientChannel, req: EngineRe
         method: req.method,
         path: req.path,
         // Docker's HTTP server wants a Host; any name does over a socket.
-        headers: { Host: 'docker', ...(req.method === 'POST' ? { 'Content-Length': '0' } : {}) },
+        headers: {
+          Host: 'docker',
+          ...(req.method === 'POST' ? { 'Content-Length': String(Buffer.byteLength(req.body ?? '')) } : {}),
+          ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
         createConnection: () => channel,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.once('end', () => {
+          const status = res.statusCode ?? 0;
+          const bytes = Buffer.concat(chunks);
+          if (req.output && status >= 200 && status < 300) {
+            const { stdout, stderr } = demultiplex(bytes);
+            resolve({ status, body: stdout, stderr });
+          } else {
+            resolve({ status, body: bytes.toString('utf8') });
+          }
+        });
         res.once('error', fail);
       },
     );
@@ -36,6 +49,6 @@ export function exchange(conn: Connection, channel: ClientChannel, req: EngineRe
       clearTimeout(timer);
       channel.destroy();
     });
-    http.end();
+    http.end(req.body);
   });
 }

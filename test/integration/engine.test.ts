@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { remote } from '../../activities/remote';
 import * as engine from '../../commands/engine';
+import type { Plan } from '../../plan/types';
 import { SshPool, type SshTarget } from '../../ssh';
 import { runCliOk } from '../support/cli';
 import { labHost, removeService } from '../support/hosts';
@@ -104,6 +106,31 @@ describe('Docker Engine API calls (lab host)', function () {
     assert.match(String(errorOf(() => missing.fromApi({ status, body }))), /No such container/);
     assert.ok(errorOf(() => missing.fromCli({ code: 1, stdout: '', stderr: 'Error response from daemon: No such container' })) instanceof engine.DockerCallError);
     await same(engine.pruneDanglingImages({ service: project.service }));
+  });
+
+  it('runs `docker exec` in kamal-proxy as the CLI does: exit code, stdout and stderr', async () => {
+    const r = remote({ pool, sealKey: () => Buffer.alloc(32) }, { ssh: { port: 22, user: target.user, keys: target.keys } } as unknown as Plan, target.host);
+    const cli = (argv: string[]) => pool.exec(target, argv);
+    const listed = await r.dockerExec(engine.execOf(['docker', 'exec', 'kamal-proxy', 'kamal-proxy', 'list']));
+    const byCli = await cli(['docker', 'exec', 'kamal-proxy', 'kamal-proxy', 'list']);
+    assert.deepEqual([listed.code, listed.stdout, listed.stderr], [byCli.code, byCli.stdout, byCli.stderr]);
+    assert.match(listed.stdout, new RegExp(`${project.service}-web`));
+    const unknown = ['docker', 'exec', 'kamal-proxy', 'kamal-proxy', 'nosuchcommand'];
+    const [refused, refusedByCli] = [await r.dockerExec(engine.execOf(unknown)), await cli(unknown)];
+    assert.deepEqual([refused.code, refused.stdout, refused.stderr], [refusedByCli.code, refusedByCli.stdout, refusedByCli.stderr]);
+    assert.notEqual(refused.code, 0);
+    // A failing command (in the app's container, which has a shell): its own exit code, stdout and stderr apart.
+    const argv = ['docker', 'exec', `${project.service}-web-v2`, 'sh', '-c', 'echo to-out; echo to-err >&2; exit 7'];
+    const failed = await r.dockerExec(engine.execOf(argv));
+    assert.deepEqual(failed, { code: 7, stdout: 'to-out\n', stderr: 'to-err\n' });
+    const failedByCli = await cli(argv);
+    assert.deepEqual([failedByCli.code, failedByCli.stdout, failedByCli.stderr], [7, 'to-out\n', 'to-err\n']);
+    // A container that is not there: exit code 1 and the engine's words, both ways.
+    const missing = await r.dockerExec(engine.execOf(['docker', 'exec', `${project.service}-web-nosuch`, 'true']));
+    const missingByCli = await cli(['docker', 'exec', `${project.service}-web-nosuch`, 'true']);
+    assert.deepEqual([missing.code, missingByCli.code], [1, 1]);
+    assert.match(missing.stderr, /^Error response from daemon: No such container/);
+    assert.match(missingByCli.stderr, /No such container/);
   });
 
   it('renames as `docker rename` does', async () => {

@@ -147,6 +147,43 @@ describe('commands/engine', () => {
     assert.throws(() => engine.rename('app-web-v1', '../x'), /invalid container name/);
   });
 
+  it('runs a plain `docker exec` as exec create, start and inspect', () => {
+    const cli = proxy.deploy({ service: 'app-web', target: 'app-web-v2:3000', deployTimeoutSeconds: 30, drainTimeoutSeconds: 30 });
+    const call = engine.execOf(cli);
+    assert.deepEqual(call.cli, cli);
+    assert.deepEqual(call.create, { method: 'POST', path: '/containers/kamal-proxy/exec', body: JSON.stringify({ AttachStdout: true, AttachStderr: true, Cmd: cli.slice(3) }) });
+    assert.equal(call.createdId(ok({ Id: 'ab12' }, 201)), 'ab12');
+    assert.throws(() => call.createdId(ok({ message: 'Container 1234 is not running' }, 409)), /^DockerCallError: Container 1234 is not running$/);
+    assert.throws(() => call.createdId(ok({ Id: '../x' }, 201)), /no exec ID/);
+    assert.deepEqual(call.start('ab12'), { method: 'POST', path: '/exec/ab12/start', body: '{"Detach":false,"Tty":false}', output: true });
+    assert.deepEqual(call.output({ status: 200, body: 'out', stderr: 'err' }), { stdout: 'out', stderr: 'err' });
+    assert.throws(() => call.output(ok({ message: 'No such exec instance: ab12' }, 404)), /No such exec instance/);
+    assert.deepEqual(call.inspect('ab12'), { method: 'GET', path: '/exec/ab12/json' });
+    assert.equal(call.exitCode(ok({ Running: false, ExitCode: 3 })), 3);
+    assert.equal(call.exitCode(ok({ Running: true, ExitCode: 0 })), null);
+    assert.equal(call.exitCode(ok({ Running: false, ExitCode: null })), null);
+    for (const bad of [['docker', 'exec', '--interactive', 'kamal-proxy', 'sh'], ['docker', 'ps'], ['docker', 'exec', 'kamal-proxy'], ['docker', 'exec', 'a b', 'sh']]) {
+      assert.throws(() => engine.execOf(bad), /plain docker exec|invalid container/, bad.join(' '));
+    }
+  });
+
+  it("splits Docker's multiplexed stream into stdout and stderr, bytes as they came", () => {
+    const frame = (stream: number, text: string) => {
+      const payload = Buffer.from(text, 'utf8');
+      const header = Buffer.alloc(8);
+      header[0] = stream;
+      header.writeUInt32BE(payload.length, 4);
+      return Buffer.concat([header, payload]);
+    };
+    const raw = Buffer.concat([frame(1, 'Deployed '), frame(2, 'warn: é\n'), frame(1, 'app-web'), frame(1, ''), frame(2, '∞')]);
+    assert.deepEqual(engine.demultiplex(raw), { stdout: 'Deployed app-web', stderr: 'warn: é\n∞' });
+    // A multi-byte character split across frames is joined before decoding.
+    const snow = Buffer.from('☃', 'utf8');
+    const split = Buffer.concat([frame(1, ''), Buffer.from([1, 0, 0, 0, 0, 0, 0, 1]), snow.subarray(0, 1), Buffer.from([1, 0, 0, 0, 0, 0, 0, 2]), snow.subarray(1)]);
+    assert.equal(engine.demultiplex(split).stdout, '☃');
+    assert.deepEqual(engine.demultiplex(Buffer.alloc(0)), { stdout: '', stderr: '' });
+  });
+
   it("prunes the service's dangling images as `docker image prune` does", () => {
     const call = engine.pruneDanglingImages({ service: 'app' });
     assert.deepEqual(call.cli, prune.pruneDanglingImages({ service: 'app' }));

@@ -127,6 +127,8 @@ const calls: Record<string, () => Out> = {
   'engine.stop': () => engine.stop(name, 10),
   'engine.rename': () => engine.rename(name, naming.replacedName(name, 'ab12')),
   'engine.pruneDanglingImages': () => engine.pruneDanglingImages(scope),
+  'engine.execOf': () => engine.execOf(proxy.deploy({ service: 'app-web', target: 'app-web-v1:3000', deployTimeoutSeconds: 30, drainTimeoutSeconds: 30 })),
+  'engine.demultiplex': () => engine.demultiplex(Buffer.alloc(0)),
   'files.writeFile': () => files.writeFile('.kamal/x', 'content'),
   'files.writeFileThen': () => files.writeFileThen(files.writeFile('.kamal/x', 'content'), ['docker', 'ps']),
   'files.appendLineOnce': () => files.appendLineOnce('.kamal/x', 'content'),
