@@ -14,10 +14,14 @@ import { labHost, removeService } from '../support/hosts';
 import { onHost } from '../support/lab';
 import { makeProject, type Project } from '../support/project';
 
-/** Docker prints CreatedAt in the CLI's time zone: compare instants. */
-function instant<T extends { createdAt?: string }>(c: T): T {
+/**
+ * Docker prints CreatedAt in the CLI's time zone: compare instants. The status's age ("Up 1 second",
+ * "Up Less than a second") moves between the two reads: compare its first word.
+ */
+function instant<T extends { createdAt?: string; status?: string }>(c: T): T {
   const m = /^(\S+) (\S+) ([+-]\d\d)(\d\d)/.exec(c.createdAt ?? '');
-  return m ? { ...c, createdAt: new Date(`${m[1]}T${m[2]}${m[3]}:${m[4]}`).toISOString() } : c;
+  const status = c.status?.split(' ')[0];
+  return { ...c, ...(m ? { createdAt: new Date(`${m[1]}T${m[2]}${m[3]}:${m[4]}`).toISOString() } : {}), ...(status !== undefined ? { status } : {}) };
 }
 
 describe('Docker Engine API calls (lab host)', function () {
