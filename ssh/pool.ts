@@ -52,8 +52,6 @@ const NOT_CONNECTED = /Not connected|No response from server/i;
 // has seen its channel close: when many end at once, the freed slots' opens can come too early.
 const SESSION_REFUSED = /Channel open failure/i;
 const REFUSED_RETRIES = 40;
-/** RFC 4254's reason code for a channel the server's configuration does not permit. */
-const OPEN_ADMINISTRATIVELY_PROHIBITED = 1;
 
 export class SshPool {
   private readonly hosts = new Map<string, HostState>();
@@ -111,8 +109,8 @@ export class SshPool {
    * One Docker Engine API request, to the socket of the engine the host's docker CLI talks to
    * (its current context, asked once per connection). Null when that engine cannot be reached
    * this way (a tcp:// or ssh:// endpoint, a docker without contexts, sshd refusing to forward
-   * to the socket): the caller runs the docker CLI instead, which is then the only way used on
-   * this connection.
+   * to the socket, or the socket not answering): the caller runs the docker CLI instead, which is
+   * then the only way used on this connection.
    */
   async engine(target: SshTarget, req: EngineRequest, timeoutMs: number): Promise<EngineReply | null> {
     if (this.closed) throw new Error('SshPool is closed');
@@ -123,11 +121,12 @@ export class SshPool {
       let channel: ClientChannel;
       try {
         channel = await conn.streamLocal(socket);
-      } catch (err) {
-        // Forwarding not allowed (sshd's AllowStreamLocalForwarding, DisableForwarding): the CLI
-        // from now on. The socket absent or refused (dockerd restarting, its permissions), or the
-        // connection gone: the CLI this once, which says what is wrong, as it always has.
-        if ((err as { reason?: unknown }).reason === OPEN_ADMINISTRATIVELY_PROHIBITED) this.engineSockets.set(conn, Promise.resolve(null));
+      } catch {
+        // OpenSSH answers "open failed" alike for forwarding not allowed (AllowStreamLocalForwarding,
+        // DisableForwarding) and for a socket absent or refusing (dockerd restarting, its
+        // permissions): the CLI for the rest of this connection (a reconnect asks again), which
+        // says what is wrong, if anything, as it always has.
+        this.engineSockets.set(conn, Promise.resolve(null));
         return null;
       }
       return exchange(conn, channel, req, timeoutMs);

@@ -110,25 +110,31 @@ describe('ssh/SshPool.engine (real sshd)', function () {
     });
   });
 
-  it('falls back to the CLI for good where sshd forwards no unix sockets; for one call where the socket is missing', async () => {
+  it('falls back to the CLI for the rest of the connection where sshd forwards no unix sockets, or the socket is missing', async () => {
     const socket = path.join(dir, 'later.sock');
     fs.rmSync(socket, { force: true });
-    await withHost(`DOCKER_HOST=unix://${socket}`, ['AllowStreamLocalForwarding no'], async (pool, target) => {
+    await withHost(`DOCKER_HOST=unix://${socket}`, ['AllowStreamLocalForwarding no'], async (pool, target, sshd) => {
       const { server, seen } = await socketServer(socket, (_req, res) => res.end('OK'));
       try {
-        assert.equal(await pool.engine(target, { method: 'GET', path: '/_ping' }, 5000), null);
-        assert.equal(await pool.engine(target, { method: 'GET', path: '/_ping' }, 5000), null);
+        for (let i = 0; i < 3; i++) assert.equal(await pool.engine(target, { method: 'GET', path: '/_ping' }, 5000), null);
         assert.equal(seen.length, 0);
+        // sshd was asked once: the other calls went straight to the CLI.
+        assert.equal(fs.readFileSync(sshd.logFile, 'utf8').match(/refused streamlocal port forward/g)?.length, 1);
       } finally {
         await closeServer(server);
       }
     });
-    await withHost(`DOCKER_HOST=unix://${socket}`, [], async (pool, target) => {
-      // dockerd restarting: no socket, so the CLI does this call (and reports the engine down).
+    await withHost(`DOCKER_HOST=unix://${socket}`, [], async (pool, target, sshd) => {
+      // dockerd restarting: no socket, so the CLI does the work (and reports the engine down)...
       assert.equal(await pool.engine(target, { method: 'GET', path: '/_ping' }, 5000), null);
       const { server } = await socketServer(socket, (_req, res) => res.end('OK'));
       try {
+        // ...for the rest of this connection; a new one asks again and finds the engine.
+        assert.equal(await pool.engine(target, { method: 'GET', path: '/_ping' }, 5000), null);
+        sshd.killConnections();
+        await new Promise((r) => setTimeout(r, 200));
         assert.deepEqual(await pool.engine(target, { method: 'GET', path: '/_ping' }, 5000), { status: 200, body: 'OK' });
+        assert.equal(runs().length, 2, 'one endpoint lookup per connection');
       } finally {
         await closeServer(server);
       }
