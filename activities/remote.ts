@@ -55,9 +55,11 @@ export function remote(deps: HostDeps, plan: Plan, host: string): Remote {
       if (beat) clearInterval(beat);
     }
   };
-  /** An engine request that must be answered (the exec is under way), with the CLI's grace. */
+  // An API call gets the CLI form's grace too (exec.ts gives up 10 s after the remote timeout).
+  const engine = (req: EngineRequest, timeoutSeconds: number) => deps.pool.engine(target, req, (timeoutSeconds + 10) * 1000);
+  /** An engine request that must be answered (the exec is under way). */
   const engineOf = async (req: EngineRequest, timeoutSeconds: number): Promise<EngineReply> => {
-    const reply = await deps.pool.engine(target, req, (timeoutSeconds + 10) * 1000);
+    const reply = await engine(req, timeoutSeconds);
     if (!reply) throw new DockerCallError('the engine\'s socket stopped answering');
     return reply;
   };
@@ -75,8 +77,7 @@ export function remote(deps: HostDeps, plan: Plan, host: string): Remote {
         withHeartbeat(async () => {
           const timeoutSeconds = o.timeoutSeconds ?? 120;
           try {
-            // The API call gets the CLI's grace too (exec.ts gives up 10 s after the remote timeout).
-            const reply = await deps.pool.engine(target, call.api, (timeoutSeconds + 10) * 1000);
+            const reply = await engine(call.api, timeoutSeconds);
             return reply ? call.fromApi(reply) : call.fromCli(await deps.pool.exec(target, call.cli, { timeoutSeconds }));
           } catch (err) {
             if (err instanceof DockerCallError) throw ApplicationFailure.retryable(`${call.what} on ${host} failed: ${err.message}`, 'DockerFailed');
@@ -88,7 +89,7 @@ export function remote(deps: HostDeps, plan: Plan, host: string): Remote {
       wrap(() =>
         withHeartbeat(async () => {
           const timeoutSeconds = o.timeoutSeconds ?? 120;
-          const created = await deps.pool.engine(target, call.create, (timeoutSeconds + 10) * 1000);
+          const created = await engine(call.create, timeoutSeconds);
           if (!created) return deps.pool.exec(target, call.cli, { timeoutSeconds });
           try {
             const id = call.createdId(created);

@@ -18,7 +18,7 @@ import { makeProject, type Project } from '../support/project';
  * Docker prints CreatedAt in the CLI's time zone: compare instants. The status's age ("Up 1 second",
  * "Up Less than a second") moves between the two reads: compare its first word.
  */
-function instant<T extends { createdAt?: string; status?: string }>(c: T): T {
+function comparable<T extends { createdAt?: string; status?: string }>(c: T): T {
   const m = /^(\S+) (\S+) ([+-]\d\d)(\d\d)/.exec(c.createdAt ?? '');
   const status = c.status?.split(' ')[0];
   return { ...c, ...(m ? { createdAt: new Date(`${m[1]}T${m[2]}${m[3]}:${m[4]}`).toISOString() } : {}), ...(status !== undefined ? { status } : {}) };
@@ -69,12 +69,12 @@ describe('Docker Engine API calls (lab host)', function () {
 
   it('lists containers as `docker ps` does, with every filter', async () => {
     const { service } = project;
-    const all = await same(engine.containers({ service }), (l) => l.map(instant));
+    const all = await same(engine.containers({ service }), (l) => l.map(comparable));
     assert.deepEqual(all.map((c) => [c.name, c.state, c.role, c.destination]), [[`${service}-web-v2`, 'running', 'web', ''], [`${service}-web-v1`, 'exited', 'web', '']]);
     assert.match(all[0]!.id, /^[0-9a-f]{64}$/);
     assert.match(all[0]!.status, /^Up /);
     assert.ok(all.every((c) => c.deployId), 'the deploy ID label is read');
-    await same(engine.containers({ service, role: 'web', statuses: ['running'] }), (l) => l.map(instant));
+    await same(engine.containers({ service, role: 'web', statuses: ['running'] }), (l) => l.map(comparable));
     assert.deepEqual(await same(engine.containers({ service, destination: 'staging' })), []);
     assert.deepEqual(await same(engine.containers({ service: 'nosuchservice' })), []);
     assert.equal((await same(engine.serviceContainers({ service }))).length, 2);
